@@ -1,0 +1,9 @@
+/**
+ * The subcommand table. Each entry imports its module lazily, so `gritloc score` never loads
+ * onnxruntime or sharp.
+ */
+import type { CliCommand } from "./command.js";
+
+export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  // Keep alphabetical. One line per command: name: () => import("./<name>.js").then((m) => m.<name>Command),
+};

@@ -1,0 +1,30 @@
+/**
+ * gritloc's public API. Only the exports from this file are available to users and notebooks; each is named
+ * explicitly and grouped by pipeline stage (design §2: samples → plan → vision → ONNX → box → journal → merge
+ * → submission → score → pictures).
+ */
+
+// Errors and logging
+export { GritlocError, type GritlocErrorCode, invalidOption, isGritlocError } from "./errors.js";
+export { createLogger, type LogHandler, type LogLevel, type LogRecord, setLogHandler } from "./logger.js";
+
+// GRIT: samples, boxes, metric, submissions
+
+// Data setup: manifests, downloads, images, distortions
+
+export type { Heatmap } from "./vision/heatmap.js";
+// Vision: decode, resize, SLIC, heatmap, box search, worker pool
+export type { RgbImage, Size } from "./vision/image.js";
+export type { PreparedImage, PrepareSpec, SlicPyramidOptions } from "./vision/prepare.js";
+export type { LabelMap } from "./vision/slic.js";
+
+// Text: CLIP tokenizer
+
+// ONNX: graph builder, sessions
+
+// Models: the Localizer interface, families, registry
+export type { Localization, Localizer, LocalizerInfo } from "./models/localizer.js";
+
+// Run: plan, journal, runner, merge
+
+// Visualization
