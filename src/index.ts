@@ -4,6 +4,7 @@
  * → submission → score → pictures).
  */
 
+export { defaultCacheDir } from "./cache-dir.js";
 // Errors and logging
 export { GritlocError, type GritlocErrorCode, invalidOption, isGritlocError } from "./errors.js";
 export { createLogger, type LogHandler, type LogLevel, type LogRecord, setLogHandler } from "./logger.js";
