@@ -29,3 +29,5 @@ export type { Localization, Localizer, LocalizerInfo } from "./models/localizer.
 // Run: plan, journal, runner, merge
 
 // Visualization
+export { type EncodeOptions, encodeJpeg, encodePng, type JpegOptions } from "./vision/encode.js";
+export { blendHeatmap, type HeatmapOverlayOptions, heatmapOverlayPng } from "./viz/heatmap-overlay.js";
