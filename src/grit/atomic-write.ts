@@ -1,0 +1,21 @@
+/**
+ * Atomic file output: bytes → a file that either holds all of them or is untouched (temp name + rename in the
+ * same folder), so an interrupted write never leaves a half-written submission.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/** Writes `data` to `path` via a temporary sibling and a rename; creates the folder if needed. */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const folder = dirname(path);
+  await mkdir(folder, { recursive: true });
+  const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await writeFile(temp, data);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
