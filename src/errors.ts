@@ -18,6 +18,7 @@
  * - E_RUN_INCOMPLETE: a merge found samples without a prediction.
  * - E_NOT_FOUND: a required file or resource does not exist.
  * - E_TOOL_MISSING: an external tool (e.g. chromium) is needed and not installed.
+ * - E_MANIFEST_INVALID: a data or models manifest (data-manifests/*.json or --manifest FILE) is malformed.
  */
 export type GritlocErrorCode =
   | "E_INVALID_OPTION"
@@ -32,7 +33,8 @@ export type GritlocErrorCode =
   | "E_JOURNAL_MISMATCH"
   | "E_RUN_INCOMPLETE"
   | "E_NOT_FOUND"
-  | "E_TOOL_MISSING";
+  | "E_TOOL_MISSING"
+  | "E_MANIFEST_INVALID";
 
 export interface GritlocErrorOptions {
   readonly cause?: unknown;

@@ -12,6 +12,37 @@ export { createLogger, type LogHandler, type LogLevel, type LogRecord, setLogHan
 // GRIT: samples, boxes, metric, submissions
 
 // Data setup: manifests, downloads, images, distortions
+export type {
+  DownloadDoneEvent,
+  DownloadEvent,
+  DownloadProgressEvent,
+  DownloadRetryEvent,
+  DownloadStartEvent,
+} from "./data/download-events.js";
+export { type DownloadOptions, type DownloadResult, downloadFile } from "./data/download-file.js";
+export {
+  type FetchedModel,
+  type FetchModelOptions,
+  fetchModelFiles,
+  type ModelFileEvent,
+} from "./data/fetch-model.js";
+export {
+  type ArchiveFile,
+  type CocoSource,
+  type GritDataManifest,
+  type ImageUrlSource,
+  loadGritManifest,
+  type Nyuv2Source,
+  parseGritManifest,
+} from "./data/grit-manifest.js";
+export type { RemoteFile } from "./data/manifest-reader.js";
+export {
+  loadModelsManifest,
+  type ModelEntry,
+  type ModelFile,
+  type ModelsManifest,
+  parseModelsManifest,
+} from "./data/models-manifest.js";
 
 export type { Heatmap } from "./vision/heatmap.js";
 // Vision: decode, resize, SLIC, heatmap, box search, worker pool

@@ -1,0 +1,62 @@
+/**
+ * Download progress: the events `downloadFile` reports (a union keyed on `type`), for CLI bars, notebook
+ * displays and tests alike.
+ */
+
+/** A download began (or resumed from `resumeFrom` bytes of a `.part` file). */
+export interface DownloadStartEvent {
+  readonly type: "download-start";
+  readonly url: string;
+  readonly path: string;
+  readonly resumeFrom: number;
+  /** Total bytes when the server said (Content-Length / Content-Range), else null. */
+  readonly total: number | null;
+}
+
+/** Bytes arrived; at most a few per second per download. */
+export interface DownloadProgressEvent {
+  readonly type: "download-progress";
+  readonly url: string;
+  readonly path: string;
+  /** Bytes of the file present so far (including resumed bytes). */
+  readonly bytes: number;
+  readonly total: number | null;
+  /** Recent rate over the last few seconds. */
+  readonly bytesPerSecond: number;
+  /** Seconds left at the recent rate; null when the total or the rate is unknown. */
+  readonly etaSeconds: number | null;
+}
+
+/** An attempt failed and will be retried after `delayMs`. */
+export interface DownloadRetryEvent {
+  readonly type: "download-retry";
+  readonly url: string;
+  readonly path: string;
+  /** The attempt that failed, from 1. */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly reason: string;
+}
+
+/** The file is in place and checked. */
+export interface DownloadDoneEvent {
+  readonly type: "download-done";
+  readonly url: string;
+  readonly path: string;
+  readonly size: number;
+  /** Measured sha256; null when an existing file was reused without hashing. */
+  readonly sha256: string | null;
+  /** True when the file was already there and nothing was fetched. */
+  readonly reused: boolean;
+  /**
+   * True when the manifest knew both size and sha256 and they matched. False means the measured values
+   * above are new: record them in the manifest.
+   */
+  readonly recorded: boolean;
+}
+
+export type DownloadEvent =
+  | DownloadStartEvent
+  | DownloadProgressEvent
+  | DownloadRetryEvent
+  | DownloadDoneEvent;
