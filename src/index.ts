@@ -44,13 +44,16 @@ export {
   parseModelsManifest,
 } from "./data/models-manifest.js";
 
+// Text: CLIP tokenizer
+export { basicClean, cleanText, whitespaceClean } from "./text/clean-text.js";
+export { ClipTokenizer, type EncodePaddedOptions, type PaddedTokens } from "./text/clip-tokenizer.js";
+export { fixText } from "./text/fix-text.js";
+export { htmlUnescape } from "./text/html-unescape.js";
 export type { Heatmap } from "./vision/heatmap.js";
 // Vision: decode, resize, SLIC, heatmap, box search, worker pool
 export type { RgbImage, Size } from "./vision/image.js";
 export type { PreparedImage, PrepareSpec, SlicPyramidOptions } from "./vision/prepare.js";
 export type { LabelMap } from "./vision/slic.js";
-
-// Text: CLIP tokenizer
 
 // ONNX: graph builder, sessions
 
