@@ -11,6 +11,75 @@ export { createLogger, type LogHandler, type LogLevel, type LogRecord, setLogHan
 
 // GRIT: samples, boxes, metric, submissions
 
+export {
+  type ApPartition,
+  type ApReport,
+  type ApReportOptions,
+  type ApScores,
+  apReport,
+} from "./grit/ap-report.js";
+export type { BoxXyxy } from "./grit/box.js";
+export {
+  GRIT_CONCEPT_GROUPS,
+  type GritConceptGroup,
+  type Lemma2Groups,
+  loadLemma2Groups,
+  parseLemma2Groups,
+} from "./grit/concept-groups.js";
+export { boxArea, computeIou } from "./grit/iou.js";
+export { type LoadedPredictions, loadPredictions } from "./grit/load-predictions.js";
+export { assignBoxes, type LocAssignment, locMetric } from "./grit/loc-metric.js";
+export { mergePredictions, type PredictionConflict } from "./grit/merge-predictions.js";
+export {
+  type EvaluateLocalizationOptions,
+  evaluateLocalization,
+  GRIT_PARTITIONS,
+  type GritMetrics,
+  type GritPartition,
+} from "./grit/metric.js";
+export {
+  computeSampleRecords,
+  GRIT_MEASURES,
+  type GritMeasure,
+  type SampleRecord,
+} from "./grit/sample-records.js";
+export {
+  type GritConcept,
+  type GritSample,
+  type GritSampleMeta,
+  loadSamples,
+  parseSamples,
+  type SampleProblem,
+} from "./grit/samples.js";
+export {
+  type ScoredPredictionFiles,
+  type ScorePredictionFilesOptions,
+  scorePredictionFiles,
+} from "./grit/score-files.js";
+export { type GritScores, type IntervalScore, toGritScores } from "./grit/scores.js";
+export { formatScoresTable, HEADLINE_ROWS } from "./grit/scores-table.js";
+export { parsePredictions, type SubmissionEntry, serializePredictions } from "./grit/submission.js";
+export {
+  type GritSubset,
+  type SubmissionZipResult,
+  type WriteSubmissionZipOptions,
+  writeSubmissionZip,
+} from "./grit/submission-zip.js";
+export { type WriteSubmissionFromFilesOptions, writeSubmissionFromFiles } from "./grit/submit-files.js";
+export { studentTQuantile } from "./grit/t-quantile.js";
+export {
+  type PredictionFilesReport,
+  type ValidatePredictionFilesOptions,
+  validatePredictionFiles,
+} from "./grit/validate-files.js";
+export {
+  formatPredictionProblems,
+  type PredictionProblem,
+  type PredictionProblemKind,
+  validatePredictions,
+} from "./grit/validate-predictions.js";
+// (end of GRIT: this detached comment keeps Biome from sorting the GRIT exports into the next section)
+
 // Data setup: manifests, downloads, images, distortions
 export type {
   DownloadDoneEvent,
@@ -64,4 +133,45 @@ export type { Localization, Localizer, LocalizerInfo } from "./models/localizer.
 
 // Visualization
 export { type EncodeOptions, encodeJpeg, encodePng, type JpegOptions } from "./vision/encode.js";
+export type { BoxFigureOptions } from "./viz/box-figure-options.js";
+export { type BoxesFigureOptions, boxesFigure } from "./viz/boxes-figure.js";
+export { findChromium } from "./viz/chromium-path.js";
+export { infernoColorscale } from "./viz/colormap.js";
+export { type ComparedModel, type CompareFigureOptions, compareModelsFigure } from "./viz/compare-figure.js";
+export {
+  GROUND_TRUTH_COLOR,
+  type PlotlyFigure,
+  type PlotlyLayout,
+  type PlotlyTrace,
+  PREDICTED_COLOR,
+} from "./viz/figure.js";
+export {
+  type FigureHtmlOptions,
+  figureHtml,
+  type HtmlDisplay,
+  plotlyScriptHtml,
+  type ShowFigureOptions,
+  showFigure,
+} from "./viz/figure-html.js";
+export { type GridFigureOptions, gridFigure } from "./viz/grid-figure.js";
+export { type HeatmapFigureOptions, heatmapFigure } from "./viz/heatmap-figure.js";
 export { blendHeatmap, type HeatmapOverlayOptions, heatmapOverlayPng } from "./viz/heatmap-overlay.js";
+export { type ImageDataUriOptions, imageDataUri } from "./viz/image-data-uri.js";
+export {
+  HEADLINE_PARTITIONS,
+  type MetricsRun,
+  type PartitionFigureOptions,
+  type PartitionValue,
+  partitionFigure,
+  partitionValues,
+} from "./viz/partition-figure.js";
+export {
+  createRenderer,
+  type FigureRenderer,
+  type RendererOptions,
+  type RenderOptions,
+  renderPng,
+} from "./viz/render-png.js";
+export { type ReportOptions, type ReportSection, reportHtml } from "./viz/report-html.js";
+export type { BoxPrediction, SampleView } from "./viz/sample-view.js";
+export { type ScoreHistogramOptions, type ScoreSeries, scoreHistogramFigure } from "./viz/score-histogram-figure.js";

@@ -13,6 +13,8 @@ import { parsePredictions, type SubmissionEntry } from "./submission.js";
 
 export interface LoadedPredictions {
   readonly entries: SubmissionEntry[];
+  /** What the file was: a localization.json or a submission zip. */
+  readonly format: "json" | "zip";
   /** From the zip's params.json, or a params.json beside a localization.json; null when there is none. */
   readonly paramsInMillions: number | null;
   /** The zip's top folder, or the folder of a localization.json when it is named ablation/test; else null. */
@@ -96,7 +98,7 @@ function loadZip(bytes: Uint8Array, path: string): LoadedPredictions {
           parseJsonText(strFromU8(paramsBytes), paramsName, "E_PREDICTIONS_INVALID"),
           paramsName,
         );
-  return { entries, paramsInMillions, subset, nonFiniteTokens, source };
+  return { entries, format: "zip", paramsInMillions, subset, nonFiniteTokens, source };
 }
 
 async function readParamsBeside(path: string): Promise<number | null> {
@@ -126,6 +128,7 @@ export async function loadPredictions(path: string): Promise<LoadedPredictions> 
   const folder = basename(dirname(path));
   return {
     entries,
+    format: "json",
     paramsInMillions: await readParamsBeside(path),
     subset: SUBSET_NAMES.has(folder) ? folder : null,
     nonFiniteTokens,
