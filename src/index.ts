@@ -174,4 +174,8 @@ export {
 } from "./viz/render-png.js";
 export { type ReportOptions, type ReportSection, reportHtml } from "./viz/report-html.js";
 export type { BoxPrediction, SampleView } from "./viz/sample-view.js";
-export { type ScoreHistogramOptions, type ScoreSeries, scoreHistogramFigure } from "./viz/score-histogram-figure.js";
+export {
+  type ScoreHistogramOptions,
+  type ScoreSeries,
+  scoreHistogramFigure,
+} from "./viz/score-histogram-figure.js";

@@ -1,0 +1,186 @@
+/**
+ * Scores per partition: official GRIT metrics objects (`acc.any.sameSrc.loc.mean`, `.lower`, `.upper`,
+ * `.cnt`, as `evaluate.py` writes them) → a bar chart with the t-interval as error bars, one colour per run.
+ */
+import { invalidOption } from "../errors.js";
+import { type PlotlyFigure, type PlotlyTrace, SERIES_COLORS } from "./figure.js";
+
+/** The headline partitions: agg, the zero-shot split (…Cpt) and the robustness split (…dist). */
+export const HEADLINE_PARTITIONS = [
+  "agg",
+  "sameSrc",
+  "newSrc",
+  "sameCpt",
+  "newCpt",
+  "dist",
+  "undist",
+  "deldist",
+] as const;
+
+/** Axis labels; newCpt is the zero-shot score and deldist the robustness score (design §4). */
+const PARTITION_LABELS: Readonly<Record<string, string>> = {
+  newCpt: "newCpt<br>(zero-shot)",
+  deldist: "deldist<br>(robustness)",
+};
+
+const METRIC_TITLES: Readonly<Record<string, string>> = {
+  acc: "accuracy (mean GRIT localization score ×100)",
+  inf: "informativeness (×100)",
+  misinf: "misinformation (×100)",
+  conf: "confidence (×100)",
+  sa: "self-awareness (×100)",
+  rmse: "calibration RMSE (×100)",
+};
+
+function partitionFamily(partition: string): string {
+  const match = /(Src|Cpt|dist)$/.exec(partition);
+  return match === null ? partition : match[1];
+}
+
+/** One run's official metrics object (the flat JSON `evaluate.py` writes) and its name in the legend. */
+export interface MetricsRun {
+  readonly name: string;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface PartitionFigureOptions {
+  /** Which metric. @default "acc" */
+  readonly metric?: string;
+  /** Concept group (`any` or one of the 24 GRIT groups). @default "any" */
+  readonly cgroup?: string;
+  /** Task key. @default "loc" */
+  readonly task?: string;
+  /** Partitions, in order. @default HEADLINE_PARTITIONS */
+  readonly partitions?: readonly string[];
+  readonly title?: string;
+  /** @default 760 */
+  readonly width?: number;
+  /** @default 440 */
+  readonly height?: number;
+}
+
+/** One bar: mean and interval, or null where the partition is not in the metrics (evaluate.py omits N ≤ 1). */
+export interface PartitionValue {
+  readonly partition: string;
+  readonly mean: number | null;
+  readonly lower: number | null;
+  readonly upper: number | null;
+  readonly cnt: number | null;
+}
+
+/** Reads `metric.cgroup.partition.task.{mean,lower,upper,cnt}` for each partition. */
+export function partitionValues(
+  metrics: Readonly<Record<string, number>>,
+  {
+    metric = "acc",
+    cgroup = "any",
+    task = "loc",
+    partitions = HEADLINE_PARTITIONS,
+  }: PartitionFigureOptions = {},
+): PartitionValue[] {
+  const read = (partition: string, stat: string): number | null => {
+    const v = metrics[`${metric}.${cgroup}.${partition}.${task}.${stat}`];
+    return typeof v === "number" && Number.isFinite(v) ? v : null;
+  };
+  return partitions.map((partition) => ({
+    partition,
+    mean: read(partition, "mean"),
+    lower: read(partition, "lower"),
+    upper: read(partition, "upper"),
+    cnt: read(partition, "cnt"),
+  }));
+}
+
+/**
+ * Builds the bar chart. Error bars span [lower, upper] as stored (asymmetric where evaluate.py clipped them
+ * to [0, 100]); hovering a bar shows mean, interval and N. Missing partitions leave a gap.
+ * @throws GritlocError E_INVALID_OPTION when no run has any of the requested keys (wrong metric/task?).
+ * @example
+ * const fig = partitionFigure([{ name: "SLICViT", metrics: JSON.parse(await readFile("metrics.json", "utf8")) }]);
+ */
+export function partitionFigure(
+  runs: readonly MetricsRun[],
+  options: PartitionFigureOptions = {},
+): PlotlyFigure {
+  if (!Array.isArray(runs) || runs.length === 0) {
+    throw invalidOption("runs", "a non-empty list of { name, metrics }", runs);
+  }
+  const { metric = "acc", cgroup = "any", task = "loc", width = 760, height = 440 } = options;
+  const partitions = options.partitions ?? HEADLINE_PARTITIONS;
+  const labels = partitions.map((p) => PARTITION_LABELS[p] ?? p);
+  let found = 0;
+  const data: PlotlyTrace[] = runs.map((run, i) => {
+    if (typeof run?.metrics !== "object" || run.metrics === null) {
+      throw invalidOption(`runs[${i}].metrics`, "a metrics object", run?.metrics);
+    }
+    const values = partitionValues(run.metrics, { metric, cgroup, task, partitions });
+    found += values.filter((v) => v.mean !== null).length;
+    return {
+      type: "bar",
+      name: run.name,
+      x: labels,
+      y: values.map((v) => v.mean),
+      marker: { color: SERIES_COLORS[i % SERIES_COLORS.length] },
+      error_y: {
+        type: "data",
+        symmetric: false,
+        array: values.map((v) => (v.mean === null || v.upper === null ? null : v.upper - v.mean)),
+        arrayminus: values.map((v) => (v.mean === null || v.lower === null ? null : v.mean - v.lower)),
+        color: "#333",
+        thickness: 1.5,
+        width: 5,
+      },
+      // Values sit at the foot of each bar, clear of the error bars.
+      text: values.map((v) => (v.mean === null ? "" : v.mean.toFixed(1))),
+      textposition: "inside",
+      insidetextanchor: "start",
+      textangle: 0,
+      constraintext: "none",
+      textfont: { color: "white", size: 11 },
+      customdata: values.map((v) => [v.lower, v.upper, v.cnt ?? "–"]),
+      hovertemplate: `${run.name}<br>%{x}: %{y:.2f}<br>95% CI [%{customdata[0]:.2f}, %{customdata[1]:.2f}]<br>N = %{customdata[2]}<extra></extra>`,
+    };
+  });
+  if (found === 0) {
+    throw invalidOption(
+      "metrics",
+      `keys like "${metric}.${cgroup}.${partitions[0]}.${task}.mean" (is this an evaluate.py metrics file?)`,
+      Object.keys(runs[0].metrics).slice(0, 3).join(", ") || "no keys",
+    );
+  }
+  const unit = METRIC_TITLES[metric] ?? metric;
+  // Dotted lines between the partition families: agg | …Src | …Cpt (zero-shot) | …dist (robustness).
+  const shapes: Record<string, unknown>[] = [];
+  for (let i = 1; i < partitions.length; i++) {
+    if (partitionFamily(partitions[i]) !== partitionFamily(partitions[i - 1])) {
+      shapes.push({
+        type: "line",
+        xref: "x",
+        yref: "paper",
+        x0: i - 0.5,
+        x1: i - 0.5,
+        y0: 0,
+        y1: 1,
+        line: { color: "#bbb", width: 1, dash: "dot" },
+      });
+    }
+  }
+  return {
+    data,
+    layout: {
+      width,
+      height,
+      autosize: false,
+      title: { text: options.title ?? `${metric} by partition (${cgroup}, ${task}) with 95% intervals` },
+      barmode: "group",
+      margin: { l: 70, r: 20, t: 60, b: 70 },
+      yaxis: { title: { text: unit }, zeroline: true, rangemode: "tozero" },
+      xaxis: { type: "category", tickangle: 0 },
+      legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
+      showlegend: runs.length > 1,
+      shapes,
+      paper_bgcolor: "white",
+      plot_bgcolor: "white",
+    },
+  };
+}

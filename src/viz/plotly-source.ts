@@ -1,0 +1,27 @@
+/**
+ * The plotly.js browser bundle from the installed `plotly.js-dist` package, read once as text, for inlining into
+ * HTML (notebooks, reports) and into the headless page that renders PNGs. Never fetched from a CDN.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { GritlocError } from "../errors.js";
+
+let cached: string | undefined;
+
+/** The plotly.js source (about 10 MB), `</script` escaped so it can sit inside a `<script>` element. */
+export function plotlySource(): string {
+  if (cached !== undefined) return cached;
+  let path: string;
+  try {
+    // plotly.js-dist is a browser bundle (importing it in Node fails), so it is located and read as a file.
+    path = createRequire(import.meta.url).resolve("plotly.js-dist/plotly.js");
+  } catch (error) {
+    throw new GritlocError(
+      "E_NOT_FOUND",
+      "plotly.js-dist is not installed; run `npm install` in the gritloc package (it is a dependency).",
+      { cause: error },
+    );
+  }
+  cached = readFileSync(path, "utf8").replace(/<\/script/gi, "<\\/script");
+  return cached;
+}
