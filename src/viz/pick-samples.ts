@@ -1,0 +1,39 @@
+/**
+ * Which samples a picture shows: a count and a seed → indices chosen uniformly without replacement, the same
+ * for the same seed on every machine (mulberry32 + Fisher–Yates), returned in ascending order.
+ */
+import { invalidOption } from "../errors.js";
+
+/** mulberry32: a tiny seeded PRNG with good enough spread for picking samples; returns [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Picks `min(n, total)` distinct indices of `0 … total-1`.
+ * @throws GritlocError E_INVALID_OPTION for a negative or fractional n or seed.
+ * @example
+ * pickIndices(21078, 16, 0); // 16 ascending indices, always the same for seed 0
+ */
+export function pickIndices(total: number, n: number, seed: number): number[] {
+  if (!Number.isInteger(n) || n < 1) throw invalidOption("n", "a positive integer", n);
+  if (!Number.isInteger(seed) || seed < 0) throw invalidOption("seed", "a non-negative integer", seed);
+  const k = Math.min(n, total);
+  const order = Array.from({ length: total }, (_, i) => i);
+  const random = mulberry32(seed);
+  // Partial Fisher–Yates: only the first k places are needed.
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(random() * (total - i));
+    const tmp = order[i];
+    order[i] = order[j];
+    order[j] = tmp;
+  }
+  return order.slice(0, k).sort((a, b) => a - b);
+}
