@@ -13,17 +13,30 @@ export interface LocAssignment {
   readonly ious: readonly number[];
 }
 
+/** With one row or one column the optimal assignment is the single pair of highest IoU (the common case). */
+function bestSinglePair(ious: readonly (readonly number[])[]): [number, number][] {
+  let best: [number, number] = [0, 0];
+  for (let i = 0; i < ious.length; i++) {
+    for (let j = 0; j < ious[i].length; j++) if (ious[i][j] > ious[best[0]][best[1]]) best = [i, j];
+  }
+  return [best];
+}
+
+function solveAssignment(ious: readonly (readonly number[])[]): [number, number][] {
+  return munkres(ious.map((row) => row.map((iou) => 1 - iou))).sort((a, b) => a[0] - b[0]);
+}
+
 /**
  * Optimal one-to-one assignment of predictions to ground truth that minimises Σ(1 − IoU) (the Hungarian method,
- * via `munkres`, which solves rectangular matrices directly: min(#pred, #gt) pairs). Pairs with IoU 0 are
+ * via `munkres`, which solves rectangular matrices directly: min(#pred, #gt) pairs; a single row or column
+ * needs no solver). Pairs with IoU 0 are
  * dropped afterwards, as upstream does. Pairs come sorted by prediction index, the order in which
  * scipy's `linear_sum_assignment` returns them (this fixes the summation order).
  */
 export function assignBoxes(pred: readonly BoxXyxy[], gt: readonly BoxXyxy[]): LocAssignment {
   if (pred.length === 0 || gt.length === 0) return { pairs: [], ious: [] };
   const ious = pred.map((p) => gt.map((g) => computeIou(p, g)));
-  const cost = ious.map((row) => row.map((iou) => 1 - iou));
-  const assigned = munkres(cost).sort((a, b) => a[0] - b[0]);
+  const assigned = pred.length === 1 || gt.length === 1 ? bestSinglePair(ious) : solveAssignment(ious);
   const pairs: (readonly [number, number])[] = [];
   const pairIous: number[] = [];
   for (const [i, j] of assigned) {

@@ -6,6 +6,18 @@
 import { pairwiseSum } from "./pairwise-sum.js";
 import { studentTQuantile } from "./t-quantile.js";
 
+/** t.ppf(0.975, df) by df: the six measures of a partition share N, and the series is O(df). */
+const t975Cache = new Map<number, number>();
+
+function t975(df: number): number {
+  let q = t975Cache.get(df);
+  if (q === undefined) {
+    q = studentTQuantile(0.975, df);
+    t975Cache.set(df, q);
+  }
+  return q;
+}
+
 export interface PartitionStats {
   readonly mean: number;
   /** Sample variance (ddof 1). */
@@ -27,7 +39,7 @@ export function partitionStats(values: readonly number[]): PartitionStats | null
   const squares = values.map((x) => (mean - x) ** 2);
   const variance = pairwiseSum(squares) / (n - 1);
   const sem = Math.sqrt(variance) / Math.sqrt(n);
-  const half = studentTQuantile(0.975, n - 1) * (sem + 1e-6);
+  const half = t975(n - 1) * (sem + 1e-6);
   return { mean, variance, lower: mean - half, upper: mean + half, cnt: n };
 }
 

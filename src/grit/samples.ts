@@ -86,15 +86,19 @@ class ItemReader {
   }
 
   box(value: unknown, field: string): BoxXyxy | null {
-    if (
-      Array.isArray(value) &&
-      value.length === 4 &&
-      value.every((v) => typeof v === "number" && Number.isFinite(v))
-    ) {
-      return value as unknown as BoxXyxy;
+    if (!Array.isArray(value) || value.length !== 4) {
+      this.report(field, `expected a box [x1, y1, x2, y2] of 4 finite numbers, got ${describeValue(value)}`);
+      return null;
     }
-    this.report(field, `expected a box [x1, y1, x2, y2] of 4 finite numbers, got ${describeValue(value)}`);
-    return null;
+    const bad = value.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+    if (bad >= 0) {
+      this.report(
+        field,
+        `expected 4 finite numbers [x1, y1, x2, y2], but [${bad}] is ${describeValue(value[bad])}`,
+      );
+      return null;
+    }
+    return value as unknown as BoxXyxy;
   }
 
   optionalBox(value: unknown, field: string): BoxXyxy | null {
@@ -186,7 +190,8 @@ function readItem(reader: ItemReader, item: unknown): GritSample | null {
   const input = extended ? reader.object(top.input, "input") : top;
   if (input === null) return null;
   const at = extended ? "input." : "";
-  reader.exampleId = typeof input.example_id === "string" ? input.example_id : null;
+  reader.exampleId =
+    typeof input.example_id === "string" && input.example_id !== "" ? input.example_id : null;
   const sample: {
     -readonly [K in keyof GritSample]: GritSample[K];
   } = {

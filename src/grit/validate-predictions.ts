@@ -96,9 +96,10 @@ export function validatePredictions(
     const entry = entries[index];
     const id: unknown = entry.exampleId;
     const exampleId = typeof id === "string" && id !== "" ? id : null;
-    const at = `entry ${index}${exampleId === null ? "" : ` (example_id ${JSON.stringify(exampleId)})`}`;
-    const add = (kind: PredictionProblemKind, text: string) =>
+    const add = (kind: PredictionProblemKind, text: string) => {
+      const at = `entry ${index}${exampleId === null ? "" : ` (example_id ${JSON.stringify(exampleId)})`}`;
       problems.push({ kind, exampleId, index, message: `${at}: ${text}` });
+    };
     if (exampleId === null) {
       add("example_id", `example_id must be a non-empty string, got ${describeValue(id)}`);
     } else {

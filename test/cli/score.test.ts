@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { strToU8, zipSync } from "fflate";
+import type { CliIo } from "../../src/cli/command.js";
+import { main } from "../../src/cli/main.js";
+import { studentTQuantile } from "../../src/grit/t-quantile.js";
+import { assertMetricsMatch, fixtureRuns } from "../grit/metrics-compare.js";
+import { fixturePath, readFixtureJson } from "../support/fixtures.js";
+
+function captureIo(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
+}
+
+const t975 = (df: number) => studentTQuantile(0.975, df);
+const tmp = mkdtempSync(join(tmpdir(), "gritloc-score-cli-"));
+
+function runArgs(run: string, predictions?: string): string[] {
+  const dir = (...p: string[]) => fixturePath("grit", "runs", run, ...p);
+  return [
+    "score",
+    "--samples",
+    dir("samples.json"),
+    "--predictions",
+    predictions ?? dir("ablation", "localization.json"),
+    "--lemma2groups",
+    dir("lemma2groups.json"),
+  ];
+}
+
+for (const run of fixtureRuns()) {
+  // Fixtures: grit/runs/<run>/metrics.json and metrics_unrounded.json, tolerances as in test/grit/metric.test.ts.
+  test(`gritloc score --json reproduces ${run}/metrics.json, and --no-round metrics_unrounded.json`, async () => {
+    const io = captureIo();
+    assert.equal(await main([...runArgs(run), "--json"], io), 0, io.err.join(""));
+    const expected = readFixtureJson<Record<string, number>>("grit", "runs", run, "metrics.json");
+    assertMetricsMatch(JSON.parse(io.out.join("")), expected, {
+      atol: 1e-4 + 1e-9,
+      what: `${run} CLI`,
+      studentT: t975,
+    });
+    assert.match(io.err.join(""), /warn: ignoring 3 predictions whose example_id is not in the samples/);
+
+    const raw = captureIo();
+    assert.equal(await main([...runArgs(run), "--json", "--no-round"], raw), 0);
+    const unrounded = readFixtureJson<Record<string, number>>("grit", "runs", run, "metrics_unrounded.json");
+    assertMetricsMatch(JSON.parse(raw.out.join("")), unrounded, {
+      atol: 1e-9,
+      what: `${run} CLI unrounded`,
+      studentT: t975,
+    });
+  });
+}
+
+test("gritloc score reads a submission zip and its params.json", async () => {
+  const run = fixtureRuns()[0];
+  const zip = join(tmp, "ablation.zip");
+  const dir = (...p: string[]) => fixturePath("grit", "runs", run, ...p);
+  writeFileSync(
+    zip,
+    zipSync({
+      "ablation/localization.json": strToU8(readFileSync(dir("ablation", "localization.json"), "utf8")),
+      "ablation/params.json": strToU8(readFileSync(dir("ablation", "params.json"), "utf8")),
+    }),
+  );
+  const io = captureIo();
+  assert.equal(await main([...runArgs(run, zip), "--json"], io), 0, io.err.join(""));
+  const expected = readFixtureJson<Record<string, number>>("grit", "runs", run, "metrics.json");
+  assertMetricsMatch(JSON.parse(io.out.join("")), expected, {
+    atol: 1e-4 + 1e-9,
+    what: "zip",
+    studentT: t975,
+  });
+});
+
+test("the default output is a headline table with intervals and counts", async () => {
+  const run = "run1_mixed";
+  const io = captureIo();
+  assert.equal(await main(runArgs(run), io), 0);
+  const text = io.out.join("");
+  const m = readFixtureJson<Record<string, number>>("grit", "runs", run, "metrics.json");
+  for (const [label, key] of [
+    ["agg", "agg"],
+    ["sameSrc", "sameSrc"],
+    ["newSrc", "newSrc"],
+    ["newCpt (zero-shot)", "newCpt"],
+    ["deldist (robustness)", "deldist"],
+  ]) {
+    const p = `acc.any.${key}.loc`;
+    const cnt = m[`${p}.cnt`] === undefined ? "–" : String(m[`${p}.cnt`]);
+    const line = text.split("\n").find((l) => l.trimStart().startsWith(`${label} `));
+    assert.ok(line, `row ${label} in\n${text}`);
+    assert.deepEqual(
+      line.slice(26).trim().split(/\s+/),
+      [m[`${p}.mean`].toFixed(2), `[${m[`${p}.lower`].toFixed(2)},`, `${m[`${p}.upper`].toFixed(2)}]`, cnt],
+      label,
+    );
+  }
+  assert.match(text, /overall \(7-task avg\)\s+6\.88\s+\[6\.28, 7\.49\]/);
+  assert.match(text, /params: 150M/);
+});
+
+test("--params-millions overrides params.json", async () => {
+  const io = captureIo();
+  assert.equal(await main([...runArgs("run1_mixed"), "--json", "--params-millions", "7.5"], io), 0);
+  assert.equal(JSON.parse(io.out.join("")).params, 7);
+});
+
+test("samples without ground truth: exit 1 saying it is hidden and where the leaderboard is", async () => {
+  const samples = join(tmp, "public.json");
+  writeFileSync(
+    samples,
+    JSON.stringify([
+      {
+        example_id: "a",
+        image_id: "a.jpg",
+        task_name: "localization",
+        task_query: "dog",
+        task_bbox: null,
+        output_options: null,
+      },
+    ]),
+  );
+  const preds = join(tmp, "preds.json");
+  writeFileSync(preds, JSON.stringify([{ example_id: "a", confidence: 0.5, bboxes: [] }]));
+  const io = captureIo();
+  assert.equal(
+    await main(["score", "--samples", samples, "--predictions", preds, "--params-millions", "1"], io),
+    1,
+  );
+  const err = io.err.join("");
+  assert.match(err, /error \[E_SAMPLES_INVALID\]: 1 of 1 samples have no ground truth/);
+  assert.match(err, /ground truth is hidden/);
+  assert.match(err, /leaderboard\.allenai\.org\/grit-ablation-restricted/);
+  assert.match(err, /gritloc submit/);
+});
+
+test("no parameter count anywhere is a usage error that names the flag", async () => {
+  const preds = join(tmp, "no-params.json");
+  writeFileSync(
+    preds,
+    readFileSync(fixturePath("grit", "runs", "run1_mixed", "ablation", "localization.json")),
+  );
+  const io = captureIo();
+  const args = [
+    "score",
+    "--samples",
+    fixturePath("grit", "runs", "run1_mixed", "samples.json"),
+    "--predictions",
+    preds,
+  ];
+  assert.equal(await main(args, io), 2);
+  assert.match(io.err.join(""), /No parameter count for .*no-params\.json.*--params-millions N/);
+});
+
+test("missing flags and stray arguments are usage errors", async () => {
+  const io = captureIo();
+  assert.equal(await main(["score", "--predictions", "p.json"], io), 2);
+  assert.match(io.err.join(""), /Expected a value \(required\) for --samples/);
+  const stray = captureIo();
+  assert.equal(await main(["score", "extra"], stray), 2);
+  assert.match(stray.err.join(""), /Expected flags only \(see --help\) for arguments but received "extra"/);
+});

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { strToU8, zipSync } from "fflate";
+import type { CliIo } from "../../src/cli/command.js";
+import { main } from "../../src/cli/main.js";
+import { fixturePath } from "../support/fixtures.js";
+
+function captureIo(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "gritloc-validate-cli-"));
+// Fixture: grit/examples/samples.json (example-localization_0 and _1).
+const samples = fixturePath("grit", "examples", "samples.json");
+
+function writePreds(name: string, text: string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+test("valid predictions: exit 0 with a one-line summary", async () => {
+  const preds = writePreds(
+    "ok.json",
+    JSON.stringify([
+      { example_id: "example-localization_0", confidence: 0.5, bboxes: [[414, 263, 484, 308]] },
+      { example_id: "example-localization_1", confidence: 1, bboxes: [] },
+    ]),
+  );
+  const io = captureIo();
+  assert.equal(await main(["validate", "--samples", samples, "--predictions", preds], io), 0);
+  assert.equal(io.out.join(""), `${preds}: valid (2 predictions for 2 samples)\n`);
+});
+
+test("invalid predictions: exit 1 with every problem listed", async () => {
+  const preds = writePreds(
+    "bad.json",
+    '[{"example_id": "example-localization_0", "confidence": NaN, "bboxes": [[414, 263, 400, 308]]},\n' +
+      ' {"example_id": "stray", "confidence": 0.5, "bboxes": []}]',
+  );
+  const io = captureIo();
+  assert.equal(await main(["validate", "--samples", samples, "--predictions", preds], io), 1);
+  assert.equal(
+    io.out.join(""),
+    `${preds}: INVALID\n` +
+      `4 problems in ${preds} (1 confidence, 1 inverted_box, 1 unknown, 1 missing):\n` +
+      '  - entry 0 (example_id "example-localization_0"): confidence is NaN (Python\'s json writes NaN/Infinity for non-finite floats; JSON and the leaderboard do not accept them)\n' +
+      '  - entry 0 (example_id "example-localization_0"): bboxes[0] has x2 < x1 ([414,263,400,308])\n' +
+      '  - entry 1 (example_id "stray"): example_id is not in the samples\n' +
+      '  - missing prediction for example_id "example-localization_1"\n',
+  );
+  const json = captureIo();
+  assert.equal(await main(["validate", "--samples", samples, "--predictions", preds, "--json"], json), 1);
+  const report = JSON.parse(json.out.join(""));
+  assert.equal(report.ok, false);
+  assert.equal(report.problems.length, 4);
+});
+
+test("a zip without params.json or with a wrong top folder is invalid", async () => {
+  const entries = strToU8(
+    JSON.stringify([
+      { example_id: "example-localization_0", confidence: 0.5, bboxes: [] },
+      { example_id: "example-localization_1", confidence: 0.5, bboxes: [] },
+    ]),
+  );
+  const zip = join(tmp, "no-params.zip");
+  writeFileSync(zip, zipSync({ "val/localization.json": entries }));
+  const io = captureIo();
+  assert.equal(await main(["validate", "--samples", samples, "--predictions", zip], io), 1);
+  assert.equal(
+    io.out.join(""),
+    `${zip}: INVALID\n  - the zip's top folder is "val", expected "ablation" or "test"\n  - the zip has no val/params.json\n`,
+  );
+});
