@@ -19,6 +19,7 @@
  * - E_NOT_FOUND: a required file or resource does not exist.
  * - E_TOOL_MISSING: an external tool (e.g. chromium) is needed and not installed.
  * - E_MANIFEST_INVALID: a data or models manifest (data-manifests/*.json or --manifest FILE) is malformed.
+ * - E_DATA_INVALID: a downloaded data file (distortion deltas, NYUv2 .mat) has an unexpected layout or type.
  */
 export type GritlocErrorCode =
   | "E_INVALID_OPTION"
@@ -34,7 +35,8 @@ export type GritlocErrorCode =
   | "E_RUN_INCOMPLETE"
   | "E_NOT_FOUND"
   | "E_TOOL_MISSING"
-  | "E_MANIFEST_INVALID";
+  | "E_MANIFEST_INVALID"
+  | "E_DATA_INVALID";
 
 export interface GritlocErrorOptions {
   readonly cause?: unknown;
