@@ -1,0 +1,296 @@
+/**
+ * SLICViT's masked spatial ViT (adapting-CLIP `spatial_clip/vit/spatial_vit.py`, design §3 steps 3–6) as one
+ * ONNX graph: image [1, 3, R, R] + region→patch attention structure → one embedding per region [U, embed].
+ *
+ * - Stem: conv1 with stride patch/upsample and padding (patch-1)//2 (14 → stride 7, pad 6 → 32×32 grid), class
+ *   token, the upsampled fp16-rounded positional embedding (computed at build time), `ln_pre`.
+ * - Patch and class tokens run the ordinary ViT; region tokens never influence them, so each block's patch
+ *   k/v come from that ordinary path and are reused.
+ * - Region tokens start as copies of the class token at `startBlock`; in every block each attends to the patch
+ *   tokens inside its mask plus itself. Upstream adds −100 to every other logit instead of excluding it: the
+ *   difference is ≈e⁻¹⁰⁰, so we exclude them, and the softmax runs over ≤ 1024 patch scores + 1 self score.
+ *
+ * Two attention layouts share those semantics:
+ * - "sparse" (CPU): the (region, patch) pairs as index lists; scores by Gather, the per-region softmax and sum by
+ *   ScatterND max/add. Cost grows with the number of pairs (≈ levels × patches), not with regions × patches.
+ * - "dense" (GPU): an additive bias [U, patches] (0 inside the mask, −inf outside) and batched MatMuls.
+ */
+import { GritlocError } from "../../errors.js";
+import { multiHeadAttention } from "../../onnx/nn/attention.js";
+import type { NnContext } from "../../onnx/nn/context.js";
+import { layerNorm } from "../../onnx/nn/layer-norm.js";
+import { linear } from "../../onnx/nn/linear.js";
+import type { BlockNames } from "../../onnx/nn/names.js";
+import { blockMlp, blockQkv } from "../../onnx/nn/residual-attention-block.js";
+import type { ClipConfig } from "./config.js";
+import { slicVitPositionalEmbedding } from "./positional-embedding.js";
+import type { ClipVisionNames } from "./weight-names.js";
+
+export type RegionAttention = "sparse" | "dense";
+
+export interface SpatialVisionOptions {
+  /** Token-grid upsampling (SLICViT `upsample`, default 2): conv stride = patch / upsample. */
+  readonly upsample: number;
+  /** The block at which region tokens start (SLICViT `start_block`). */
+  readonly startBlock: number;
+  readonly attention: RegionAttention;
+}
+
+/** Geometry of the spatial ViT stem. */
+export interface SpatialGeometry {
+  readonly resolution: number;
+  readonly stride: number;
+  readonly padding: number;
+  /** Token grid side (32 for ViT-L/14 with upsample 2). */
+  readonly grid: number;
+}
+
+/**
+ * The stem geometry, checked like upstream requires (the conv grid must equal the upsampled positional grid).
+ * @throws GritlocError E_INVALID_OPTION for an `upsample` the checkpoint's patch size does not support.
+ */
+export function spatialGeometry(config: ClipConfig, upsample: number): SpatialGeometry {
+  const patch = config.visionPatchSize;
+  const resolution = config.imageResolution;
+  const stride = Math.floor(patch / upsample);
+  const padding = Math.floor((patch - 1) / 2);
+  const grid = (resolution / patch) * upsample;
+  const convGrid = stride > 0 ? Math.floor((resolution + 2 * padding - patch) / stride) + 1 : 0;
+  if (!Number.isInteger(upsample) || upsample < 1 || convGrid !== grid) {
+    throw new GritlocError(
+      "E_INVALID_OPTION",
+      `Expected an upsample factor that gives a ${grid}×${grid} token grid for patch ${patch} but received ` +
+        `${upsample} (conv stride ${stride}, padding ${padding} → ${convGrid}×${convGrid}); use 1 or 2`,
+    );
+  }
+  return { resolution, stride, padding, grid };
+}
+
+interface RegionInputs {
+  /** sparse: [P] region index of each (region, patch) pair; [P, 1] for ScatterND. */
+  readonly pairRegion?: string;
+  readonly pairRegionNd?: string;
+  readonly pairPatch?: string;
+  /** dense: [U, patches] additive bias. */
+  readonly bias?: string;
+}
+
+/** Region tokens' attention output [U, W] with the sparse pair lists. */
+function sparseRegionAttention(
+  ctx: NnContext,
+  q: string,
+  k: string,
+  v: string,
+  patchK: string,
+  patchV: string,
+  inputs: RegionInputs,
+): string {
+  const g = ctx.g;
+  const pr = inputs.pairRegion!;
+  const prNd = inputs.pairRegionNd!;
+  const pp = inputs.pairPatch!;
+  const scores = g.node(
+    "ReduceSum",
+    [g.node("Mul", [g.node("Gather", [q, pr]), g.node("Gather", [patchK, pp])]), g.int64([2])],
+    {
+      keepdims: 0,
+    },
+  );
+  const selfScores = g.node("ReduceSum", [g.node("Mul", [q, k]), g.int64([2])], { keepdims: 0 });
+  // Per-region max over its patch scores and its self score, for a stable softmax.
+  const max = g.node("ScatterND", [selfScores, prNd, scores], { reduction: "max" });
+  const weights = g.node("Exp", [g.node("Sub", [scores, g.node("Gather", [max, pr])])]);
+  const selfWeights = g.node("Exp", [g.node("Sub", [selfScores, max])]);
+  const denominator = g.node("ScatterND", [selfWeights, prNd, weights], { reduction: "add" });
+  const axis2 = g.int64([2]);
+  const numerator = g.node(
+    "ScatterND",
+    [
+      g.node("Mul", [g.node("Unsqueeze", [selfWeights, axis2]), v]),
+      prNd,
+      g.node("Mul", [g.node("Unsqueeze", [weights, axis2]), g.node("Gather", [patchV, pp])]),
+    ],
+    { reduction: "add" },
+  );
+  return g.node("Div", [numerator, g.node("Unsqueeze", [denominator, axis2])]);
+}
+
+/** Region tokens' attention output [U, H, dh] with the dense additive bias. */
+function denseRegionAttention(
+  ctx: NnContext,
+  q: string,
+  k: string,
+  v: string,
+  patchK: string,
+  patchV: string,
+  inputs: RegionInputs,
+  patches: number,
+): string {
+  const g = ctx.g;
+  const qh = g.node("Transpose", [q], { perm: [1, 0, 2] }); // [H, U, dh]
+  const patchScores = g.node("Add", [
+    g.node("MatMul", [qh, g.node("Transpose", [patchK], { perm: [1, 2, 0] })]),
+    inputs.bias!,
+  ]);
+  const selfScores = g.node(
+    "Transpose",
+    [g.node("ReduceSum", [g.node("Mul", [q, k]), g.int64([2])], { keepdims: 1 })],
+    {
+      perm: [1, 0, 2],
+    },
+  ); // [H, U, 1]
+  const probs = g.node("Softmax", [g.node("Concat", [patchScores, selfScores], { axis: 2 })], { axis: -1 });
+  const [patchProbs, selfProbs] = g.nodeOutputs("Split", [probs, g.int64([patches, 1])], 2, { axis: 2 });
+  const attended = g.node("Add", [
+    g.node("MatMul", [patchProbs, g.node("Transpose", [patchV], { perm: [1, 0, 2] })]),
+    g.node("Mul", [selfProbs, g.node("Transpose", [v], { perm: [1, 0, 2] })]),
+  ]);
+  return g.node("Transpose", [attended], { perm: [1, 0, 2] });
+}
+
+/** One block's update of the region tokens [U, W]. */
+function regionBlock(
+  ctx: NnContext,
+  regions: string,
+  block: BlockNames,
+  patchK: string,
+  patchV: string,
+  inputs: RegionInputs,
+  config: ClipConfig,
+  attention: RegionAttention,
+  patches: number,
+): string {
+  const g = ctx.g;
+  const width = config.visionWidth;
+  const heads = config.visionHeads;
+  const headShape = g.int64([0, heads, width / heads]);
+  const { q, k, v } = blockQkv(ctx, regions, block, width);
+  const qh = g.node("Div", [g.node("Reshape", [q, headShape]), ctx.scalar(Math.sqrt(width / heads))]);
+  const kh = g.node("Reshape", [k, headShape]);
+  const vh = g.node("Reshape", [v, headShape]);
+  const attended =
+    attention === "sparse"
+      ? sparseRegionAttention(ctx, qh, kh, vh, patchK, patchV, inputs)
+      : denseRegionAttention(ctx, qh, kh, vh, patchK, patchV, inputs, patches);
+  const merged = g.node("Reshape", [attended, g.int64([0, width])]);
+  return blockMlp(ctx, g.node("Add", [regions, linear(ctx, merged, block.out)]), block);
+}
+
+/**
+ * Adds the whole spatial visual encoder to `ctx.g`. Inputs: `pixel_values` float32 [1, 3, R, R] and, for
+ * "sparse", `pair_region` / `pair_patch` int64 [pairs] and `region_count` int64 [1]; for "dense",
+ * `attention_bias` float32 [regions, grid²]. Output: `region_embeds` float32 [regions, embed].
+ */
+export function addSpatialVisionEncoder(
+  ctx: NnContext,
+  names: ClipVisionNames,
+  config: ClipConfig,
+  options: SpatialVisionOptions,
+): void {
+  const g = ctx.g;
+  const width = config.visionWidth;
+  const heads = config.visionHeads;
+  const { resolution, stride, padding, grid } = spatialGeometry(config, options.upsample);
+  const patches = grid * grid;
+  if (
+    !Number.isInteger(options.startBlock) ||
+    options.startBlock < 0 ||
+    options.startBlock >= config.visionLayers
+  ) {
+    throw new GritlocError(
+      "E_INVALID_OPTION",
+      `Expected startBlock in 0..${config.visionLayers - 1} but received ${options.startBlock}`,
+    );
+  }
+
+  const pixels = g.input("pixel_values", "float32", [1, 3, resolution, resolution]);
+  const inputs: RegionInputs & { count?: string } =
+    options.attention === "sparse"
+      ? (() => {
+          const pairRegion = g.input("pair_region", "int64", ["pairs"]);
+          return {
+            pairRegion,
+            pairRegionNd: g.node("Unsqueeze", [pairRegion, g.int64([1])]),
+            pairPatch: g.input("pair_patch", "int64", ["pairs"]),
+            count: g.input("region_count", "int64", [1]),
+          };
+        })()
+      : { bias: ctx.fromFloat32(g.input("attention_bias", "float32", ["regions", patches])) };
+
+  // Stem: [1, 3, R, R] → [1, 1 + grid², W].
+  const conv = g.node("Conv", [ctx.fromFloat32(pixels), ctx.weight(names.conv1)], {
+    strides: [stride, stride],
+    pads: [padding, padding, padding, padding],
+  });
+  const patchTokens = g.node("Transpose", [g.node("Reshape", [conv, g.int64([1, width, patches])])], {
+    perm: [0, 2, 1],
+  });
+  const classToken = ctx.derived(`${names.classEmbedding}.token`, {
+    dims: [1, 1, width],
+    compute: () => ctx.weights.read(names.classEmbedding),
+  });
+  const positional = ctx.derived(`${names.positionalEmbedding}.slicvit_x${options.upsample}`, {
+    dims: [1 + patches, width],
+    compute: () =>
+      slicVitPositionalEmbedding(ctx.weights.read(names.positionalEmbedding), width, options.upsample),
+  });
+  let x = layerNorm(
+    ctx,
+    g.node("Add", [g.node("Concat", [classToken, patchTokens], { axis: 1 }), positional]),
+    names.lnPre,
+  );
+
+  let regions = "";
+  const tokenCount = 1 + patches;
+  const headSplit = g.int64([patches, heads, width / heads]);
+  for (const [b, block] of names.blocks.entries()) {
+    g.scoped(`visual.block${b}`, () => {
+      if (b === options.startBlock) {
+        const cls = g.node("Reshape", [
+          g.node("Slice", [x, g.int64([0]), g.int64([1]), g.int64([1])]),
+          g.int64([1, width]),
+        ]);
+        const shape =
+          inputs.count !== undefined
+            ? g.node("Concat", [inputs.count, g.int64([width])], { axis: 0 })
+            : g.node(
+                "Concat",
+                [
+                  g.node("Slice", [g.node("Shape", [inputs.bias!]), g.int64([0]), g.int64([1])]),
+                  g.int64([width]),
+                ],
+                {
+                  axis: 0,
+                },
+              );
+        regions = g.node("Expand", [cls, shape]);
+      }
+      const { q, k, v } = blockQkv(ctx, x, block, width);
+      if (b >= options.startBlock) {
+        const patchOnly = (t: string) =>
+          g.node("Reshape", [
+            g.node("Slice", [t, g.int64([1]), g.int64([tokenCount]), g.int64([1])]),
+            headSplit,
+          ]);
+        regions = regionBlock(
+          ctx,
+          regions,
+          block,
+          patchOnly(k),
+          patchOnly(v),
+          inputs,
+          config,
+          options.attention,
+          patches,
+        );
+      }
+      // The ordinary stream is only needed while a later block still reads its patch tokens.
+      if (b < config.visionLayers - 1) {
+        const attended = linear(ctx, multiHeadAttention(ctx, q, k, v, { heads, width }), block.out);
+        x = blockMlp(ctx, g.node("Add", [x, attended]), block);
+      }
+    });
+  }
+  const embeds = linear(ctx, layerNorm(ctx, regions, names.lnPost), names.projection);
+  g.output(ctx.toFloat32(embeds), "region_embeds", "float32", ["regions", config.embedDim]);
+}

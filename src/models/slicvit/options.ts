@@ -1,0 +1,83 @@
+/**
+ * SLICViT options (adapting-CLIP `models/slic_vit.py` argument names), defaults in one place (the seed
+ * configuration used on GRIT, design §3), resolved and checked once into a frozen object.
+ */
+import { invalidOption } from "../../errors.js";
+
+export interface SlicVitOptions {
+  /** Box-search area penalty. @default 0.75 */
+  readonly alpha?: number;
+  /** Heatmap softmax temperature: exp(logit / temperature). @default 0.02 */
+  readonly temperature?: number;
+  /** One SLIC run per entry. @default [100, 150, ..., 600] */
+  readonly nSegments?: readonly number[];
+  /** SLIC compactness. @default 50 */
+  readonly compactness?: number;
+  /** SLIC Gaussian smoothing. @default 0 */
+  readonly sigma?: number;
+  /** Token-grid upsampling of the ViT stem (patch 14 → stride 7). @default 2 */
+  readonly upsample?: number;
+  /** The block at which region tokens start. @default 0 */
+  readonly startBlock?: number;
+  /** How a pixel's masks are combined; only upstream's default "mean" is implemented. @default "mean" */
+  readonly aggregation?: "mean";
+  /** "paper": one box per query with confidence 0.5, exactly as upstream. @default "paper" */
+  readonly mode?: "paper";
+}
+
+export type ResolvedSlicVitOptions = Required<SlicVitOptions>;
+
+/** Upstream's seed configuration (Flickr setting, used on GRIT). */
+export const SLICVIT_DEFAULTS: ResolvedSlicVitOptions = Object.freeze({
+  alpha: 0.75,
+  temperature: 0.02,
+  nSegments: Object.freeze([100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600]),
+  compactness: 50,
+  sigma: 0,
+  upsample: 2,
+  startBlock: 0,
+  aggregation: "mean",
+  mode: "paper",
+});
+
+const KNOWN = new Set(Object.keys(SLICVIT_DEFAULTS));
+
+function finite(name: string, value: number, check: (v: number) => boolean, expected: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || !check(value))
+    throw invalidOption(name, expected, value);
+  return value;
+}
+
+/**
+ * Applies defaults and checks every option.
+ * @throws GritlocError E_INVALID_OPTION naming the option, the expected value and what was received.
+ * @example resolveSlicVitOptions({ nSegments: [100, 200] }).alpha // 0.75
+ */
+export function resolveSlicVitOptions(options: SlicVitOptions = {}): ResolvedSlicVitOptions {
+  if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw invalidOption(`options.${key}`, `one of ${[...KNOWN].join(", ")}`, key);
+  }
+  const o = { ...SLICVIT_DEFAULTS, ...options };
+  const nSegments = o.nSegments;
+  if (
+    !Array.isArray(nSegments) ||
+    nSegments.length === 0 ||
+    !nSegments.every((n) => Number.isInteger(n) && n >= 1)
+  ) {
+    throw invalidOption("nSegments", "a non-empty list of positive integers", nSegments);
+  }
+  if (o.aggregation !== "mean") throw invalidOption("aggregation", '"mean"', o.aggregation);
+  if (o.mode !== "paper") throw invalidOption("mode", '"paper"', o.mode);
+  return Object.freeze({
+    alpha: finite("alpha", o.alpha, (v) => v >= 0, "a finite number ≥ 0"),
+    temperature: finite("temperature", o.temperature, (v) => v > 0, "a positive number"),
+    nSegments: Object.freeze([...nSegments]),
+    compactness: finite("compactness", o.compactness, (v) => v > 0, "a positive number"),
+    sigma: finite("sigma", o.sigma, (v) => v >= 0, "a number ≥ 0"),
+    upsample: finite("upsample", o.upsample, (v) => Number.isInteger(v) && v >= 1, "a positive integer"),
+    startBlock: finite("startBlock", o.startBlock, (v) => Number.isInteger(v) && v >= 0, "an integer ≥ 0"),
+    aggregation: o.aggregation,
+    mode: o.mode,
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * A seeded pseudo-random generator made of 32-bit integer operations only (mulberry32), so the same seed gives
+ * bit-identical numbers on every machine and Node version (no Math.random, no transcendental functions).
+ */
+
+/** Returns a function producing uniform floats in [0, 1) from `seed`. */
+export function seededUniform(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` values uniform in [-a, a] with standard deviation `std` (a = std·√3). */
+export function uniformWithStd(next: () => number, count: number, std: number): Float32Array {
+  const a = std * Math.sqrt(3);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = (2 * next() - 1) * a;
+  return out;
+}

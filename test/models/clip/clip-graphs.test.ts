@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { type ClipCheckpoint, openClipCheckpoint } from "../../../src/models/clip/checkpoint.js";
+import { ClipTextEncoder } from "../../../src/models/clip/clip-text-encoder.js";
+import { clipPixelValues } from "../../../src/models/clip/preprocess.js";
+import { SpatialVisionEncoder } from "../../../src/models/clip/spatial-vision-encoder.js";
+import { buildRegionAttentionIndex } from "../../../src/models/slicvit/attention-index.js";
+import type { ExecutionChoice } from "../../../src/onnx/session.js";
+import { assertClose, maxAbsDiff } from "../../support/assert-close.js";
+import { readF32, readI32 } from "../../support/fixtures.js";
+import { writeFixtureCheckpoint } from "../support/fixture-clip.js";
+import { fixtureLabelMaps, fixtureResized } from "../support/fixture-labels.js";
+
+// Fixture: slicvit/ (seed-0 random CLIP; reference outputs of upstream PyTorch). Tolerance 1e-4 abs for text
+// features and region embeddings (fixture README: observed float64-vs-float32 differences ≤ 2.1e-6).
+const TOL = { atol: 1e-4 };
+const IMAGES = ["astronaut", "coffee", "chelsea", "grit_localization_0", "grit_refexp_0"];
+const CPU: ExecutionChoice = { provider: "cpu", precision: "fp32", threads: undefined, reason: "test" };
+const dir = mkdtempSync(join(tmpdir(), "gritloc-clip-"));
+const cacheDir = join(dir, "cache");
+let openai: ClipCheckpoint;
+let hf: ClipCheckpoint;
+
+before(async () => {
+  const a = writeFixtureCheckpoint(dir);
+  const b = writeFixtureCheckpoint(dir, { naming: "huggingface" });
+  openai = await openClipCheckpoint(a.weights, { configPath: a.config });
+  hf = await openClipCheckpoint(b.weights, { configPath: b.config });
+});
+after(() => {
+  openai.close();
+  hf.close();
+});
+
+/** Region embeddings per mask (expanding shared regions) for a fixture image. */
+async function maskEmbeddings(encoder: SpatialVisionEncoder, name: string): Promise<Float32Array> {
+  const index = buildRegionAttentionIndex(fixtureLabelMaps(name), encoder.grid);
+  const regions = await encoder.embed(clipPixelValues(fixtureResized(name)), index);
+  const d = encoder.embedDim;
+  const out = new Float32Array(index.maskCount * d);
+  for (let m = 0; m < index.maskCount; m++)
+    out.set(regions.subarray(index.maskRegion[m] * d, (index.maskRegion[m] + 1) * d), m * d);
+  return out;
+}
+
+async function allTextFeatures(checkpoint: ClipCheckpoint): Promise<Float32Array> {
+  const encoder = await ClipTextEncoder.load(checkpoint, CPU, cacheDir);
+  const tokens = readI32("clip", "tokens.i32");
+  const out = await encoder.embed(tokens, tokens.length / 77);
+  await encoder.dispose();
+  return out;
+}
+
+test("text features of all 299 token rows match encode_text within 1e-4 (EOT = argmax id)", async () => {
+  const got = await allTextFeatures(openai);
+  assertClose(got, readF32("slicvit", "text_features_all.f32"), TOL, "text_features_all");
+});
+
+test("region embeddings of all five images match CLIPMaskedSpatialViT within 1e-4 (sparse attention)", async () => {
+  const encoder = await SpatialVisionEncoder.load(openai, CPU, cacheDir, { upsample: 2, startBlock: 0 });
+  assert.equal(encoder.attention, "sparse");
+  assert.equal(encoder.grid, 32);
+  for (const name of IMAGES) {
+    assertClose(
+      await maskEmbeddings(encoder, name),
+      readF32("slicvit", `${name}_region_emb.f32`),
+      TOL,
+      `${name} region_emb`,
+    );
+  }
+  await encoder.dispose();
+});
+
+test("the dense attention layout (used on CUDA) gives the same region embeddings", async () => {
+  const encoder = await SpatialVisionEncoder.load(openai, CPU, cacheDir, {
+    upsample: 2,
+    startBlock: 0,
+    attention: "dense",
+  });
+  assertClose(
+    await maskEmbeddings(encoder, "coffee"),
+    readF32("slicvit", "coffee_region_emb.f32"),
+    TOL,
+    "coffee dense",
+  );
+  await encoder.dispose();
+});
+
+test("Hugging Face names (split q/k/v, transposed projections) give the same embeddings", async () => {
+  const textOpenAi = await allTextFeatures(openai);
+  const textHf = await allTextFeatures(hf);
+  assertClose(textHf, readF32("slicvit", "text_features_all.f32"), TOL, "HF text_features_all");
+  assert.ok(maxAbsDiff(textHf, textOpenAi).value <= 1e-6, "HF vs OpenAI text features");
+  const encoder = await SpatialVisionEncoder.load(hf, CPU, cacheDir, { upsample: 2, startBlock: 0 });
+  const regions = await maskEmbeddings(encoder, "astronaut");
+  assertClose(regions, readF32("slicvit", "astronaut_region_emb.f32"), TOL, "HF astronaut region_emb");
+  await encoder.dispose();
+});
+
+test("built graphs are cached on disk and reused (keyed by weights hash and build options)", async () => {
+  const graphs = () =>
+    readdirSync(join(cacheDir, "graphs"))
+      .filter((f) => f.endsWith(".onnx"))
+      .sort();
+  const before = graphs();
+  const mtimes = before.map((f) => statSync(join(cacheDir, "graphs", f)).mtimeMs);
+  const encoder = await SpatialVisionEncoder.load(openai, CPU, cacheDir, { upsample: 2, startBlock: 0 });
+  await encoder.dispose();
+  assert.deepEqual(graphs(), before);
+  assert.deepEqual(
+    before.map((f) => statSync(join(cacheDir, "graphs", f)).mtimeMs),
+    mtimes,
+  );
+  const other = await SpatialVisionEncoder.load(openai, CPU, cacheDir, { upsample: 2, startBlock: 1 });
+  await other.dispose();
+  assert.equal(graphs().length, before.length + 1, "another startBlock is another graph");
+});
