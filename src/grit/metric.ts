@@ -180,8 +180,9 @@ function finalize(raw: ReadonlyMap<string, number>, round: boolean): Record<stri
       if (stat === "lower" && partition !== "deldist") v = Math.max(0, v);
       v = Math.sqrt(v);
     }
-    if (partition === "deldist")
-      out[key] = r(v); // Quirk: deldist is never clamped (may be negative, even -0).
+    // Quirk: deldist keys are only rounded, never clamped (they may be negative, even -0); rounding is numpy's
+    // half-to-even on v·1e4; min/max make upper ≤ 100 and lower ≥ 0 for everything else.
+    if (partition === "deldist") out[key] = r(v);
     else if (stat === "upper") out[key] = r(Math.min(100, v));
     else if (stat === "lower") out[key] = r(Math.max(0, v));
     else if (stat === "mean") out[key] = r(v);
@@ -209,6 +210,8 @@ export function evaluateLocalization(options: EvaluateLocalizationOptions): Grit
   const { samples, lemma2groups = new Map(), paramsInMillions, round = true } = options;
   const allowMissing = options.allowMissingPartitions === true;
   const records = computeSampleRecords(samples, predictionMap(options), lemma2groups);
+  // Quirk: only the 24 GRIT groups are reported; "_ungrouped_" (lemma not in lemma2groups) and any other group
+  // name (e.g. "not_a_grit_group") are dropped, and a lemma mapped to [] adds no group.
   const cgroups: [string, SampleRecord[]][] = [
     ["any", records],
     ...GRIT_CONCEPT_GROUPS.map((g): [string, SampleRecord[]] => [

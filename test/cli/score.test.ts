@@ -139,6 +139,38 @@ test("samples without ground truth: exit 1 saying it is hidden and where the lea
   assert.match(err, /gritloc submit/);
 });
 
+test("--allow-missing-partitions scores a set that evaluate.py cannot (the two GRIT examples)", async () => {
+  const preds = join(tmp, "examples.json");
+  writeFileSync(
+    preds,
+    JSON.stringify([
+      { example_id: "example-localization_0", confidence: 0.5, bboxes: [[414, 263, 484, 308]] },
+      { example_id: "example-localization_1", confidence: 0.5, bboxes: [] },
+    ]),
+  );
+  const args = [
+    "score",
+    "--samples",
+    fixturePath("grit", "examples", "samples.json"),
+    "--predictions",
+    preds,
+    "--params-millions",
+    "1",
+  ];
+  const strict = captureIo();
+  assert.equal(await main([...args, "--json"], strict), 1);
+  assert.match(
+    strict.err.join(""),
+    /The newSrc partition has fewer than 2 samples.*--allow-missing-partitions/s,
+  );
+  const partial = captureIo();
+  assert.equal(await main([...args, "--json", "--allow-missing-partitions"], partial), 0);
+  const metrics = JSON.parse(partial.out.join(""));
+  assert.equal(metrics["acc.any.sameSrc.loc.cnt"], 2);
+  assert.equal(metrics["acc.any.sameSrc.loc.mean"], 50); // (1 + 0) / 2 × 100, rounded
+  assert.equal(metrics["overall.mean"], undefined);
+});
+
 test("no parameter count anywhere is a usage error that names the flag", async () => {
   const preds = join(tmp, "no-params.json");
   writeFileSync(
