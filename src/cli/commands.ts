@@ -6,6 +6,7 @@ import type { CliCommand } from "./command.js";
 
 export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   // Keep alphabetical. One line per command: name: () => import("./<name>.js").then((m) => m.<name>Command),
+  merge: () => import("./merge.js").then((m) => m.mergeCommand),
   score: () => import("./score.js").then((m) => m.scoreCommand),
   submit: () => import("./submit.js").then((m) => m.submitCommand),
   validate: () => import("./validate.js").then((m) => m.validateCommand),
