@@ -1,0 +1,93 @@
+/**
+ * OWL-ViT localizer options: the output mode and its parameters, defaults in one place, resolved and checked
+ * once into a frozen object (options → ResolvedOwlVitOptions).
+ */
+import { invalidOption } from "../../errors.js";
+
+/**
+ * `grit`: per query, score threshold → non-maximum suppression → at most `maxBoxes` boxes, best first, clipped
+ * to the image, confidence = mean kept score (see `grit-post-process.ts`). GRIT's metric charges every extra
+ * box, so HF's raw output (every patch above the threshold) would score poorly.
+ * `hf`: exactly `post_process_object_detection` over the queries of one `localize` call (each patch goes to its
+ * best query), boxes in ascending patch order, unclipped, no NMS.
+ */
+export type OwlVitMode = "grit" | "hf";
+
+export interface OwlVitOptions {
+  /** Output mode. @default "grit" */
+  readonly mode?: OwlVitMode;
+  /** Keep patches whose sigmoid score is strictly above this (HF's default threshold). @default 0.1 */
+  readonly scoreThreshold?: number;
+  /** `grit`: a box is suppressed when its IoU with a better kept box exceeds this. @default 0.3 */
+  readonly nmsIouThreshold?: number;
+  /** `grit`: at most this many boxes per query. @default 10 */
+  readonly maxBoxes?: number;
+  /**
+   * `grit`: when no patch passes the threshold, return the single best box instead of none (an empty
+   * prediction scores 0 on every GRIT sample that has a ground-truth box). @default true
+   */
+  readonly fallbackToBest?: boolean;
+  /**
+   * Queries longer than the model's 16 tokens keep their first tokens and end with EOT. HF's processor does not
+   * truncate (the model then fails); false makes such a query an E_INVALID_OPTION error. @default true
+   */
+  readonly truncateQueries?: boolean;
+}
+
+export type ResolvedOwlVitOptions = Required<OwlVitOptions>;
+
+export const OWLVIT_DEFAULTS: ResolvedOwlVitOptions = Object.freeze({
+  mode: "grit",
+  scoreThreshold: 0.1,
+  nmsIouThreshold: 0.3,
+  maxBoxes: 10,
+  fallbackToBest: true,
+  truncateQueries: true,
+});
+
+const KNOWN = Object.keys(OWLVIT_DEFAULTS);
+
+function checkNumber(name: string, value: unknown, ok: (v: number) => boolean, expected: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value))
+    throw invalidOption(name, expected, value);
+  return value;
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw invalidOption(name, "a boolean", value);
+  return value;
+}
+
+/**
+ * Applies the defaults (undefined values count as unset) and checks every option.
+ * @throws GritlocError E_INVALID_OPTION naming the option, the expected value and what was received.
+ * @example resolveOwlVitOptions({ mode: "hf" }).scoreThreshold // 0.1
+ */
+export function resolveOwlVitOptions(options: OwlVitOptions = {}): ResolvedOwlVitOptions {
+  if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (!KNOWN.includes(key)) throw invalidOption(`options.${key}`, `one of ${KNOWN.join(", ")}`, key);
+    if (value !== undefined) set[key] = value;
+  }
+  const o = { ...OWLVIT_DEFAULTS, ...set } as Record<keyof ResolvedOwlVitOptions, unknown>;
+  if (o.mode !== "grit" && o.mode !== "hf") throw invalidOption("mode", '"grit" or "hf"', o.mode);
+  return Object.freeze({
+    mode: o.mode,
+    scoreThreshold: checkNumber(
+      "scoreThreshold",
+      o.scoreThreshold,
+      (v) => v >= 0 && v < 1,
+      "a number in [0, 1)",
+    ),
+    nmsIouThreshold: checkNumber(
+      "nmsIouThreshold",
+      o.nmsIouThreshold,
+      (v) => v > 0 && v <= 1,
+      "a number in (0, 1]",
+    ),
+    maxBoxes: checkNumber("maxBoxes", o.maxBoxes, (v) => Number.isInteger(v) && v >= 1, "a positive integer"),
+    fallbackToBest: checkBoolean("fallbackToBest", o.fallbackToBest),
+    truncateQueries: checkBoolean("truncateQueries", o.truncateQueries),
+  });
+}
