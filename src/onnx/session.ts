@@ -148,7 +148,8 @@ export class OnnxSession {
     const sessionOptions: Ort.InferenceSession.SessionOptions = {
       executionProviders: [options.provider],
       graphOptimizationLevel: "all",
-      logSeverityLevel: 3,
+      // Failures reach the caller as exceptions; ORT's own logger would print them to stderr a second time.
+      logSeverityLevel: 4,
       ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 }),
     };
     try {

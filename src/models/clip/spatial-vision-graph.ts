@@ -86,6 +86,20 @@ function sparseRegionAttention(
   inputs: RegionInputs,
 ): string {
   const g = ctx.g;
+  if (ctx.precision === "fp16") {
+    // ORT's CPU ScatterND has no fp16 max reduction; the softmax is better in float32 anyway.
+    const f32 = (t: string) => ctx.toFloat32(t);
+    const out = sparseRegionAttention(
+      ctx.withPrecision("fp32"),
+      f32(q),
+      f32(k),
+      f32(v),
+      f32(patchK),
+      f32(patchV),
+      inputs,
+    );
+    return ctx.fromFloat32(out);
+  }
   const pr = inputs.pairRegion!;
   const prNd = inputs.pairRegionNd!;
   const pp = inputs.pairPatch!;

@@ -36,12 +36,19 @@ export class NnContext {
   readonly g: GraphBuilder;
   readonly weights: WeightReader;
   readonly precision: Precision;
-  readonly #added = new Set<string>();
+  /** Names of the initializers already added (shared with `withPrecision` views of the same graph). */
+  readonly #added: Set<string>;
 
-  constructor(g: GraphBuilder, weights: WeightReader, precision: Precision) {
+  constructor(g: GraphBuilder, weights: WeightReader, precision: Precision, added = new Set<string>()) {
     this.g = g;
     this.weights = weights;
     this.precision = precision;
+    this.#added = added;
+  }
+
+  /** The same graph and weights with another precision (e.g. a float32 island inside an fp16 graph). */
+  withPrecision(precision: Precision): NnContext {
+    return precision === this.precision ? this : new NnContext(this.g, this.weights, precision, this.#added);
   }
 
   /** The ONNX element type of activations and weights. */
