@@ -28,6 +28,8 @@ const spec = {
   "cache-dir": { type: "string" },
   alpha: { type: "string" },
   "n-segments": { type: "string" },
+  "preprocessor-config": { type: "string" },
+  option: { type: "string", multiple: true },
 } as const;
 
 /** `out.png` for one query; `out-q1.png`, `out-q2.png`, … for several. */
@@ -35,6 +37,37 @@ export function heatmapPath(base: string, index: number, count: number): string 
   if (count === 1) return base;
   const dot = base.toLowerCase().endsWith(".png") ? base.length - 4 : base.length;
   return `${base.slice(0, dot)}-q${index + 1}${base.slice(dot)}`;
+}
+
+type LocalizeFlags = ReturnType<typeof parseCommandArgs<typeof spec>>["flags"];
+
+/** `--model owlvit`: its files and `--option key=value` options (values read as JSON when they parse). */
+function owlVitSpec(flags: LocalizeFlags): ModelSpec {
+  for (const slicVitOnly of ["alpha", "n-segments", "seed"] as const) {
+    if (flags[slicVitOnly] !== undefined)
+      throw invalidOption(`--${slicVitOnly}`, "no value with --model owlvit", flags[slicVitOnly]);
+  }
+  const options: Record<string, unknown> = {};
+  for (const pair of flags.option ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw invalidOption("--option", "key=value (e.g. --option mode=hf)", pair);
+    const value = pair.slice(eq + 1);
+    try {
+      options[pair.slice(0, eq)] = JSON.parse(value);
+    } catch {
+      options[pair.slice(0, eq)] = value;
+    }
+  }
+  return {
+    family: "owlvit",
+    weights: requireFlag(flags.weights, "weights"),
+    config: requireFlag(flags.config, "config"),
+    vocab: requireFlag(flags.vocab, "vocab"),
+    ...(flags["preprocessor-config"] === undefined
+      ? {}
+      : { preprocessorConfig: flags["preprocessor-config"] }),
+    options,
+  };
 }
 
 function modelSpec(flags: ReturnType<typeof parseCommandArgs<typeof spec>>["flags"]): ModelSpec {
@@ -54,7 +87,8 @@ function modelSpec(flags: ReturnType<typeof parseCommandArgs<typeof spec>>["flag
       options,
     };
   }
-  if (family !== "slicvit") throw invalidOption("--model", '"slicvit" or "smoke"', family);
+  if (family === "owlvit") return owlVitSpec(flags);
+  if (family !== "slicvit") throw invalidOption("--model", '"slicvit", "smoke" or "owlvit"', family);
   return {
     family: "slicvit",
     weights: requireFlag(flags.weights, "weights"),
@@ -67,11 +101,12 @@ function modelSpec(flags: ReturnType<typeof parseCommandArgs<typeof spec>>["flag
 export const localizeCommand: CliCommand = {
   summary: "Localize text queries in one image and print the boxes",
   usage: `Usage: gritloc localize --weights W.safetensors [--config C.json] --vocab V --image I --query Q... [--json]
-                        [--heatmap out.png] [--model slicvit|smoke] [--provider auto|cpu|cuda]
+                        [--heatmap out.png] [--model slicvit|smoke|owlvit] [--provider auto|cpu|cuda]
 
 Runs SLICViT (adapting-CLIP) on one image; boxes are [x1, y1, x2, y2] in the image's pixels.
 
-  --model M         slicvit (default) or smoke (a tiny RANDOM model: needs no --weights; --vocab optional)
+  --model M         slicvit (default), smoke (a tiny RANDOM model: needs no --weights; --vocab optional) or
+                    owlvit (see below)
   --weights W       CLIP checkpoint (.safetensors, OpenAI or Hugging Face parameter names)
   --config C        JSON with CLIP constructor arguments (embed_dim, vision_width, transformer_heads, ...,
                     optional vision_heads) overriding what is inferred from the weights
@@ -86,7 +121,14 @@ Runs SLICViT (adapting-CLIP) on one image; boxes are [x1, y1, x2, y2] in the ima
   --threads N       ONNX Runtime threads
   --cache-dir D     where built graphs are cached (default: the gritloc cache folder)
   --alpha A         box-search area penalty (default 0.75)
-  --n-segments L    comma-separated SLIC segment counts (default 100,150,...,600)`,
+  --n-segments L    comma-separated SLIC segment counts (default 100,150,...,600)
+
+OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also owlvit-b16, owlvit-l14):
+  --weights W --config C --vocab V   model.safetensors (Hugging Face names), its config.json, the CLIP vocabulary
+  --preprocessor-config P            its preprocessor_config.json (optional)
+  --option K=V      mode=grit (default: threshold, NMS, at most maxBoxes boxes per query) or mode=hf (exactly
+                    Hugging Face's post_process_object_detection); scoreThreshold=0.1, nmsIouThreshold=0.3,
+                    maxBoxes=10, fallbackToBest=true, truncateQueries=true`,
 
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs(argv, spec);

@@ -18,7 +18,12 @@ const spec = {
 } as const;
 
 /** Short names accepted by `models fetch`, mapped to the models manifest's names. */
-const ALIASES: Readonly<Record<string, string>> = { "clip-vit-l14": "clip-vit-large-patch14" };
+const ALIASES: Readonly<Record<string, string>> = {
+  "clip-vit-l14": "clip-vit-large-patch14",
+  "owlvit-b32": "owlvit-base-patch32",
+  "owlvit-b16": "owlvit-base-patch16",
+  "owlvit-l14": "owlvit-large-patch14",
+};
 
 export const modelsCommand: CliCommand = {
   summary: "Fetch model weights (and build their graphs), or write the random smoke model",
@@ -27,7 +32,8 @@ export const modelsCommand: CliCommand = {
 
   smoke   writes smoke-clip-seed<N>.safetensors + .json (a tiny RANDOM CLIP, for testing the pipeline only:
           its boxes mean nothing) into D (default: the current folder)
-  fetch   downloads the files of <name> (e.g. clip-vit-large-patch14, alias clip-vit-l14) listed in the models
+  fetch   downloads the files of <name> (e.g. clip-vit-large-patch14, alias clip-vit-l14; owlvit-b32, owlvit-b16,
+          owlvit-l14 for OWL-ViT) listed in the models
           manifest (default: the bundled data-manifests/models.json) into D (default: the gritloc cache), then
           builds and caches the ONNX graphs (for CLIP checkpoints) in C`,
 

@@ -8,6 +8,7 @@ import { openClipCheckpoint } from "./clip/checkpoint.js";
 import { parseClipConfigJson } from "./clip/config.js";
 import { loadClipTokenizer } from "./clip/text-tokenizer.js";
 import type { Localizer } from "./localizer.js";
+import { createOwlVitFromSpec, type OwlVitModelSpec } from "./owlvit/model-spec.js";
 import { SlicVitLocalizer } from "./slicvit/localizer.js";
 import type { SlicVitOptions } from "./slicvit/options.js";
 import { createSmokeLocalizer } from "./smoke/smoke-localizer.js";
@@ -35,7 +36,9 @@ export interface SmokeModelSpec {
   readonly options?: SlicVitOptions;
 }
 
-export type ModelSpec = SlicVitModelSpec | SmokeModelSpec;
+export type { OwlVitModelSpec };
+
+export type ModelSpec = SlicVitModelSpec | SmokeModelSpec | OwlVitModelSpec;
 
 /** Where and how the model runs (provider, precision, threads, graph cache folder). */
 export type LocalizerRuntime = RuntimeOptions;
@@ -89,7 +92,13 @@ export async function createLocalizer(spec: ModelSpec, runtime: LocalizerRuntime
       return createSlicVit(spec, runtime);
     case "smoke":
       return createSmokeLocalizer(spec, runtime);
+    case "owlvit":
+      return createOwlVitFromSpec(spec, runtime);
     default:
-      throw invalidOption("spec.family", '"slicvit" or "smoke"', (spec as { family?: unknown }).family);
+      throw invalidOption(
+        "spec.family",
+        '"slicvit", "smoke" or "owlvit"',
+        (spec as { family?: unknown }).family,
+      );
   }
 }

@@ -104,7 +104,7 @@ test("usage errors exit 2 and name the flag", async () => {
     [["localize", "--model", "smoke", "--image", "a.png"], /at least one query for --query/],
     [
       ["localize", "--model", "owl", "--image", "a.png", "-q", "x"],
-      /"slicvit" or "smoke" for --model but received "owl"/,
+      /"slicvit", "smoke" or "owlvit" for --model but received "owl"/,
     ],
     [["localize", "--image", "a.png", "-q", "x", "--vocab", vocab], /a value \(required\) for --weights/],
     [
