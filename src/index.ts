@@ -128,6 +128,29 @@ export type { LabelMap } from "./vision/slic.js";
 
 // Models: the Localizer interface, families, registry
 export type { Localization, Localizer, LocalizerInfo } from "./models/localizer.js";
+export { computeBoxBias } from "./models/owlvit/box-bias.js";
+export type { OwlVitDetections } from "./models/owlvit/detections.js";
+export { type GritPostProcessOptions, gritPostProcess } from "./models/owlvit/grit-post-process.js";
+export {
+  createOwlVitLocalizer,
+  type OwlVitFiles,
+  type OwlVitIdentity,
+  type OwlVitImageEncoding,
+  OwlVitLocalizer,
+  type OwlVitQueryEncoding,
+} from "./models/owlvit/localizer.js";
+export type { OwlVitModelSpec } from "./models/owlvit/model-spec.js";
+export {
+  OWLVIT_DEFAULTS,
+  type OwlVitMode,
+  type OwlVitOptions,
+  type ResolvedOwlVitOptions,
+  resolveOwlVitOptions,
+} from "./models/owlvit/options.js";
+export {
+  type ObjectDetectionResult,
+  postProcessObjectDetection,
+} from "./models/owlvit/post-process-object-detection.js";
 
 // Run: plan, journal, runner, merge
 
