@@ -118,11 +118,27 @@ export { basicClean, cleanText, whitespaceClean } from "./text/clean-text.js";
 export { ClipTokenizer, type EncodePaddedOptions, type PaddedTokens } from "./text/clip-tokenizer.js";
 export { fixText } from "./text/fix-text.js";
 export { htmlUnescape } from "./text/html-unescape.js";
-export type { Heatmap } from "./vision/heatmap.js";
 // Vision: decode, resize, SLIC, heatmap, box search, worker pool
+export {
+  type BoxSearchOptions,
+  type BoxSearchStages,
+  boxSearch,
+  boxSearchStages,
+} from "./vision/box-search.js";
+export { type DecodeOptions, decodeImage } from "./vision/decode.js";
+export { type Heatmap, heatmapFromLabels } from "./vision/heatmap.js";
 export type { RgbImage, Size } from "./vision/image.js";
-export type { PreparedImage, PrepareSpec, SlicPyramidOptions } from "./vision/prepare.js";
-export type { LabelMap } from "./vision/slic.js";
+export {
+  type PreparedImage,
+  type PrepareSpec,
+  prepareDecoded,
+  prepareImage,
+  type SlicPyramidOptions,
+} from "./vision/prepare.js";
+export { createPreparePool, type PreparePool, type PreparePoolOptions } from "./vision/prepare-pool.js";
+export { resizeBicubic } from "./vision/resize.js";
+export { scaleBoxToSource } from "./vision/scale-box.js";
+export { type LabelMap, type SlicOptions, slic, slicPyramid } from "./vision/slic.js";
 
 // ONNX: graph builder, sessions
 
