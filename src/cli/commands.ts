@@ -12,4 +12,5 @@ export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   score: () => import("./score.js").then((m) => m.scoreCommand),
   submit: () => import("./submit.js").then((m) => m.submitCommand),
   validate: () => import("./validate.js").then((m) => m.validateCommand),
+  visualize: () => import("./visualize.js").then((m) => m.visualizeCommand),
 };

@@ -4,7 +4,7 @@
  */
 import sharp, { type Sharp } from "sharp";
 import { invalidOption } from "../errors.js";
-import type { RgbImage, Size } from "./image.js";
+import { type RgbImage, type Size, validatePositiveInteger, validateRgbImage } from "./image.js";
 
 export interface EncodeOptions {
   /**
@@ -20,35 +20,13 @@ export interface JpegOptions extends EncodeOptions {
   readonly quality?: number;
 }
 
-function checkPositiveInteger(name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw invalidOption(name, "a positive integer", value);
-  }
-}
-
-/** Checks the image's shape, so sharp never sees a buffer that does not match width × height × 3. */
-export function checkRgbImage(image: RgbImage, name = "image"): void {
-  if (typeof image !== "object" || image === null) throw invalidOption(name, "an RgbImage", image);
-  checkPositiveInteger(`${name}.width`, image.width);
-  checkPositiveInteger(`${name}.height`, image.height);
-  if (!(image.data instanceof Uint8Array)) throw invalidOption(`${name}.data`, "a Uint8Array", image.data);
-  const expected = image.width * image.height * 3;
-  if (image.data.length !== expected) {
-    throw invalidOption(
-      `${name}.data.length`,
-      `width * height * 3 = ${expected} (${image.width}×${image.height} RGB)`,
-      image.data.length,
-    );
-  }
-}
-
 function pipeline(image: RgbImage, options: EncodeOptions): Sharp {
-  checkRgbImage(image);
+  validateRgbImage(image);
   const input = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   let s = sharp(input, { raw: { width: image.width, height: image.height, channels: 3 } });
   if (options.resize !== undefined) {
-    checkPositiveInteger("resize.width", options.resize.width);
-    checkPositiveInteger("resize.height", options.resize.height);
+    validatePositiveInteger("resize.width", options.resize.width);
+    validatePositiveInteger("resize.height", options.resize.height);
     s = s.resize(options.resize.width, options.resize.height, { fit: "fill" });
   }
   return s;

@@ -3,9 +3,9 @@
  * its size and blended in with the inferno colormap (RgbImage, or PNG bytes).
  */
 import { invalidOption } from "../errors.js";
-import { checkRgbImage, encodePng } from "../vision/encode.js";
+import { encodePng } from "../vision/encode.js";
 import type { Heatmap } from "../vision/heatmap.js";
-import type { RgbImage } from "../vision/image.js";
+import { type RgbImage, validateRgbImage } from "../vision/image.js";
 import { infernoLut } from "./colormap.js";
 import { resizeHeatmapBilinear } from "./resize-heatmap.js";
 
@@ -48,7 +48,7 @@ export function blendHeatmap(
   heatmap: Heatmap,
   options: HeatmapOverlayOptions = {},
 ): RgbImage {
-  checkRgbImage(image);
+  validateRgbImage(image);
   checkHeatmap(heatmap);
   const opacity = options.opacity ?? 0.75;
   if (typeof opacity !== "number" || !(opacity >= 0 && opacity <= 1)) {

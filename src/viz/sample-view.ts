@@ -4,8 +4,7 @@
  */
 import { invalidOption } from "../errors.js";
 import type { BoxXyxy } from "../grit/box.js";
-import { checkRgbImage } from "../vision/encode.js";
-import type { RgbImage } from "../vision/image.js";
+import { type RgbImage, validateRgbImage } from "../vision/image.js";
 
 /** One prediction: boxes in source-image pixels and the sample's confidence in [0, 1]. */
 export interface BoxPrediction {
@@ -52,7 +51,7 @@ export function checkPrediction(prediction: BoxPrediction, name: string): void {
 /** Checks one view at the boundary of every figure builder; `name` is e.g. "samples[3]". */
 export function checkSampleView(view: SampleView, name: string): void {
   if (typeof view !== "object" || view === null) throw invalidOption(name, "a SampleView", view);
-  checkRgbImage(view.image, `${name}.image`);
+  validateRgbImage(view.image, `${name}.image`);
   if (typeof view.query !== "string") throw invalidOption(`${name}.query`, "a string", view.query);
   if (view.predicted !== undefined) checkPrediction(view.predicted, `${name}.predicted`);
   if (view.groundTruth !== undefined) checkBoxes(view.groundTruth, `${name}.groundTruth`);

@@ -87,8 +87,7 @@ test("encodeJpeg rejects a quality outside 1–100 and names it", async () => {
 test("encodePng rejects data whose length does not match width × height × 3", async () => {
   await assert.rejects(encodePng({ data: new Uint8Array(10), width: 2, height: 2 }), {
     code: "E_INVALID_OPTION",
-    message:
-      "Expected width * height * 3 = 12 (2×2 RGB) for image.data.length but received 10 of type number",
+    message: "Expected width * height * 3 = 12 for image.data.length but received 10 of type number",
   });
 });
 
