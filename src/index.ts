@@ -81,6 +81,7 @@ export {
 // (end of GRIT: this detached comment keeps Biome from sorting the GRIT exports into the next section)
 
 // Data setup: manifests, downloads, images, distortions
+export { applyDistortionDelta, floatToUint8 } from "./data/apply-delta.js";
 export type {
   DownloadDoneEvent,
   DownloadEvent,
@@ -89,6 +90,7 @@ export type {
   DownloadStartEvent,
 } from "./data/download-events.js";
 export { type DownloadOptions, type DownloadResult, downloadFile } from "./data/download-file.js";
+export { type ExtractOptions, extractArchive, type ZipExtractor } from "./data/extract-archive.js";
 export {
   type FetchedModel,
   type FetchModelOptions,
@@ -104,6 +106,7 @@ export {
   type Nyuv2Source,
   parseGritManifest,
 } from "./data/grit-manifest.js";
+export { type Hdf5Array, Hdf5Reader, type NumericArray, type NumericDtype } from "./data/hdf5-file.js";
 export type { RemoteFile } from "./data/manifest-reader.js";
 export {
   loadModelsManifest,
@@ -112,6 +115,28 @@ export {
   type ModelsManifest,
   parseModelsManifest,
 } from "./data/models-manifest.js";
+export { extractNyuv2Images } from "./data/nyuv2-images.js";
+export {
+  type DistortedImage,
+  IMAGE_SOURCES,
+  type ImagePlan,
+  type ImageSource,
+  planImages,
+} from "./data/plan-images.js";
+export type {
+  ArchiveDownloadEvent,
+  ItemEvent,
+  ItemFailedEvent,
+  NoteEvent,
+  PhaseEndEvent,
+  PhaseStartEvent,
+  SetupEvent,
+  SetupPhase,
+} from "./data/setup-events.js";
+export { type SetupGritOptions, setupGrit } from "./data/setup-grit.js";
+export type { ReportDownload, SetupReport } from "./data/setup-report.js";
+export { type VerifyGritOptions, verifyGritImages } from "./data/verify-grit-images.js";
+export type { SourceCheck } from "./data/verify-images.js";
 
 // Text: CLIP tokenizer
 export { basicClean, cleanText, whitespaceClean } from "./text/clean-text.js";

@@ -10,6 +10,7 @@ export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   merge: () => import("./merge.js").then((m) => m.mergeCommand),
   models: () => import("./models.js").then((m) => m.modelsCommand),
   score: () => import("./score.js").then((m) => m.scoreCommand),
+  setup: () => import("./setup.js").then((m) => m.setupCommand),
   submit: () => import("./submit.js").then((m) => m.submitCommand),
   validate: () => import("./validate.js").then((m) => m.validateCommand),
   visualize: () => import("./visualize.js").then((m) => m.visualizeCommand),

@@ -235,6 +235,15 @@ async function attempt(ctx: AttemptContext): Promise<{ size: number; sha256: str
         });
       }
     }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof NetworkError || typeof code !== "string") throw error;
+    // Name the position: "aborted" alone does not say that the bytes so far were kept.
+    throw new NetworkError(
+      `connection lost at byte ${bytes}${total === null ? "" : ` of ${total}`} (${(error as Error).message})`,
+      code,
+      { cause: error },
+    );
   } finally {
     await handle.close();
   }

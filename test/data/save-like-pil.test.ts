@@ -8,9 +8,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import sharp from "sharp";
 import { saveLikePil } from "../../src/data/save-like-pil.js";
 import { isGritlocError } from "../../src/errors.js";
+import { decodeImage } from "../../src/vision/decode.js";
 import type { RgbImage } from "../../src/vision/image.js";
 import { fixturePath } from "../support/fixtures.js";
 
@@ -18,11 +18,7 @@ let dir: string;
 let image: RgbImage;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "gritloc-pil-"));
-  const { data, info } = await sharp(fixturePath("slic", "astronaut_orig.png"))
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  image = { width: info.width, height: info.height, data: new Uint8Array(data) };
+  image = await decodeImage(fixturePath("slic", "astronaut_orig.png"));
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -88,8 +84,7 @@ test("JPEGs are baseline, 4:2:0, with the standard tables scaled to PIL's defaul
 test("PNG paths are written losslessly and other extensions are refused", async () => {
   const path = join(dir, "astronaut.png");
   await saveLikePil(image, path);
-  const { data } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
-  assert.deepEqual(new Uint8Array(data), image.data);
+  assert.deepEqual((await decodeImage(path)).data, image.data);
   await assert.rejects(saveLikePil(image, join(dir, "x.bmp")), (error: unknown) => {
     assert.ok(isGritlocError(error, "E_DATA_INVALID"));
     assert.match(error.message, /GRIT images are \.jpg or \.png, not "\.bmp"/);

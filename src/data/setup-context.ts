@@ -1,0 +1,43 @@
+/**
+ * What every setup step shares: resolved options (root, cache folder, manifest, retry settings), the event
+ * sink, and the lists the report is built from (archives used, per-image errors).
+ */
+import { stat } from "node:fs/promises";
+import type { GritlocError } from "../errors.js";
+import type { ZipExtractor } from "./extract-archive.js";
+import type { GritDataManifest } from "./grit-manifest.js";
+import type { SetupEvent } from "./setup-events.js";
+import type { ReportDownload } from "./setup-report.js";
+
+export interface SetupContext {
+  readonly root: string;
+  /** `<root>/images` */
+  readonly imagesDir: string;
+  /** Where archives are kept (e.g. on Drive); extraction always goes to `root`. */
+  readonly cacheDir: string;
+  readonly manifest: GritDataManifest;
+  readonly concurrency: number;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly zipExtractor: ZipExtractor;
+  readonly signal: AbortSignal | undefined;
+  readonly emit: (event: SetupEvent) => void;
+  readonly downloads: ReportDownload[];
+  readonly errors: { imageId: string; code: string; message: string }[];
+}
+
+/** True when `path` is a non-empty file (setup writes files atomically, so a present file is complete). */
+export async function isPresent(path: string): Promise<boolean> {
+  try {
+    const s = await stat(path);
+    return s.isFile() && s.size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The code and message of any error, for reports. */
+export function describeError(error: unknown): { code: string; message: string } {
+  const e = error as Partial<GritlocError>;
+  return { code: typeof e.code === "string" ? e.code : "E_UNKNOWN", message: String(e.message ?? error) };
+}

@@ -1,0 +1,53 @@
+/**
+ * setup-report.json: the outcome of a setup or verify run (counts per source, missing/corrupt images, why
+ * images could not be fetched, archives downloaded with their measured size and sha256) → written under the
+ * GRIT root so a later session (or a person) can see what is there without decoding everything again.
+ */
+import { join } from "node:path";
+import type { ImageSource } from "./plan-images.js";
+import type { SourceCheck } from "./verify-images.js";
+import { writeBytesAtomic } from "./write-file-atomic.js";
+
+/** An archive used by this run, with the values to record in the manifest when `recorded` is false. */
+export interface ReportDownload {
+  readonly file: string;
+  readonly url: string;
+  readonly size: number;
+  /** Measured sha256, or null when an existing file was reused unhashed. */
+  readonly sha256: string | null;
+  /** True when the manifest already had size and sha256 and they matched. */
+  readonly recorded: boolean;
+  readonly reused: boolean;
+}
+
+export interface SetupReport {
+  readonly schemaVersion: 1;
+  readonly createdAt: string;
+  readonly root: string;
+  readonly samplesFile: string;
+  readonly samples: number;
+  /** Distinct images referenced by the samples (all sources). */
+  readonly images: number;
+  /** Per source; `selected` false = not requested with --sources (its images were neither fetched nor checked). */
+  readonly sources: Readonly<Record<ImageSource, SourceCheck & { readonly selected: boolean }>>;
+  readonly missing: readonly string[];
+  readonly corrupt: readonly { readonly imageId: string; readonly message: string }[];
+  /** Referenced image ids of no known source. */
+  readonly unknown: readonly string[];
+  /** Why images could not be fetched or made in this run (they also appear in `missing`). */
+  readonly errors: readonly { readonly imageId: string; readonly code: string; readonly message: string }[];
+  readonly downloads: readonly ReportDownload[];
+  /** True when every image of the selected sources is present and decodes. */
+  readonly complete: boolean;
+}
+
+/** The report's path under a GRIT root. */
+export function setupReportPath(root: string): string {
+  return join(root, "setup-report.json");
+}
+
+export async function writeSetupReport(report: SetupReport): Promise<string> {
+  const path = setupReportPath(report.root);
+  await writeBytesAtomic(path, Buffer.from(`${JSON.stringify(report, null, 2)}\n`));
+  return path;
+}
