@@ -194,6 +194,14 @@ export {
 } from "./models/owlvit/post-process-object-detection.js";
 
 // Run: plan, journal, runner, merge
+export { type MergeFailure, type MergeResult, type MergeRunOptions, mergeRun } from "./run/merge-run.js";
+export type { RunCounts, RunEnd, RunEvent, RunEventType, RunSummary } from "./run/run-event.js";
+export type { RunHandle } from "./run/run-handle.js";
+export { type RunInferenceOptions, runInference } from "./run/run-inference.js";
+export { type RunManifest, readRunManifest } from "./run/run-manifest.js";
+export type { RoleOptions, RunTuning } from "./run/run-options.js";
+export { formatDuration, ProgressMeter, type ProgressSnapshot } from "./run/run-progress.js";
+// (end of Run: this detached comment keeps Biome from sorting the Run exports into the next section)
 
 // Visualization
 export { type EncodeOptions, encodeJpeg, encodePng, type JpegOptions } from "./vision/encode.js";

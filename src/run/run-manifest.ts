@@ -2,9 +2,9 @@
  * `<run>/run.json`: what a run folder is bound to (model spec + options hash, samples file + sha256, chunk
  * size). The first worker writes it; every later worker and merge check against it (E_JOURNAL_MISMATCH).
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { access, link, open, readFile, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -123,25 +123,46 @@ export async function readRunManifest(runDir: string): Promise<RunManifest> {
 
 /**
  * Writes `run.json` unless the folder has one; resolves to the manifest in force (the existing one wins, and
- * is checked against `proposed` with {@link checkManifest}).
+ * is checked against `proposed` with {@link checkManifest}). The file appears whole or not at all: it is
+ * written under a temporary name and then hard-linked (exclusive) or, where links are unsupported (some
+ * network drives), renamed into place.
  */
 export async function openRunManifest(runDir: string, proposed: RunManifest): Promise<RunManifest> {
   const path = manifestPath(runDir);
-  try {
-    const handle = await open(path, "wx");
+  if (!(await exists(path))) {
+    const temp = join(runDir, `.run.json.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    const handle = await open(temp, "w");
     try {
       await handle.writeFile(toWire(proposed));
       await handle.sync();
     } finally {
       await handle.close();
     }
-    return proposed;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    try {
+      await link(temp, path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST") {
+        // No hard links here: rename is atomic but not exclusive, so a racing worker's copy may win; both
+        // describe the same run or the check below refuses one.
+        if (!(await exists(path))) await rename(temp, path);
+      }
+    } finally {
+      await rm(temp, { force: true });
+    }
   }
   const existing = await readRunManifest(runDir);
   checkManifest(runDir, existing, proposed);
   return existing;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -23,6 +23,8 @@ export interface RunFixtureOptions {
   readonly samples: number;
   /** Every image gets this many consecutive samples (the last may get fewer). @default 1 */
   readonly perImage?: number;
+  /** Instead of `perImage`: each image gets a seeded random count of consecutive samples in [1, maxPerImage]. */
+  readonly maxPerImage?: number;
   /** "bytes": small random files (enough for the test prepare); "png": real W×H PNGs for the real pipeline. */
   readonly images?: "bytes" | "png";
   readonly imageSize?: number;
@@ -47,8 +49,15 @@ export async function createRunFixture(options: RunFixtureOptions): Promise<RunF
   const random = seededRandom(options.samples * 31 + perImage);
   const samples: RunFixture["samples"] = [];
   const imageIds: string[] = [];
+  let imageNumber = -1;
+  let leftForImage = 0;
   for (let i = 0; i < options.samples; i++) {
-    const imageNumber = Math.floor(i / perImage);
+    if (leftForImage === 0) {
+      imageNumber++;
+      leftForImage =
+        options.maxPerImage === undefined ? perImage : 1 + Math.floor(random() * options.maxPerImage);
+    }
+    leftForImage--;
     const imageId = `coco/test2015/COCO_test2015_${String(imageNumber).padStart(12, "0")}.png`;
     if (imageIds.at(-1) !== imageId) imageIds.push(imageId);
     const taskQuery = QUERIES[i % QUERIES.length];

@@ -1,0 +1,338 @@
+/**
+ * `gritloc infer`: flags → ModelSpec (one mapping per family, below) + run options → `runInference`, with a
+ * progress bar (cli-progress on a terminal, a line every few seconds otherwise) and a summary. Exits 1 when
+ * samples failed.
+ */
+import { SingleBar } from "cli-progress";
+import { invalidOption } from "../errors.js";
+import type { ModelSpec } from "../models/registry.js";
+import type { SlicVitOptions } from "../models/slicvit/options.js";
+import type { PrecisionRequest, ProviderRequest } from "../onnx/session.js";
+import type { RunEvent, RunSummary } from "../run/run-event.js";
+import { type RunInferenceOptions, runInference } from "../run/run-inference.js";
+import { formatDuration, ProgressMeter, type ProgressSnapshot } from "../run/run-progress.js";
+import {
+  type ParsedFlags,
+  parseCommandArgs,
+  parseIntegerFlag,
+  parseNumberFlag,
+  requireFlag,
+} from "./args.js";
+import type { CliCommand, CliIo } from "./command.js";
+
+const spec = {
+  samples: { type: "string" },
+  images: { type: "string" },
+  run: { type: "string" },
+  model: { type: "string" },
+  end: { type: "string" },
+  shard: { type: "string" },
+  "shard-only": { type: "boolean" },
+  limit: { type: "string" },
+  "retry-errors": { type: "boolean" },
+  threads: { type: "string" },
+  "chunk-size": { type: "string" },
+  provider: { type: "string" },
+  precision: { type: "string" },
+  "model-threads": { type: "string" },
+  "cache-dir": { type: "string" },
+  weights: { type: "string" },
+  config: { type: "string" },
+  vocab: { type: "string" },
+  seed: { type: "string" },
+  alpha: { type: "string" },
+  "n-segments": { type: "string" },
+  option: { type: "string", multiple: true },
+} as const;
+
+type InferFlags = ParsedFlags<typeof spec>;
+
+/** `--option key=value` pairs; values are read as JSON when they parse ("0.5", "[100,200]"), else as text. */
+function parseOptionFlags(flags: InferFlags): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const pair of flags.option ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw invalidOption("--option", "key=value (e.g. --option alpha=0.5)", pair);
+    const value = pair.slice(eq + 1);
+    try {
+      options[pair.slice(0, eq)] = JSON.parse(value);
+    } catch {
+      options[pair.slice(0, eq)] = value;
+    }
+  }
+  return options;
+}
+
+function slicVitOptions(flags: InferFlags): SlicVitOptions {
+  const options: { -readonly [K in keyof SlicVitOptions]: SlicVitOptions[K] } = parseOptionFlags(flags);
+  if (flags.alpha !== undefined) options.alpha = parseNumberFlag(flags.alpha, "alpha");
+  if (flags["n-segments"] !== undefined) {
+    options.nSegments = flags["n-segments"]
+      .split(",")
+      .map((n) => parseIntegerFlag(n.trim(), "n-segments", { min: 1 }));
+  }
+  return options;
+}
+
+/**
+ * `--model NAME` → ModelSpec, one entry per family. Adding a family (e.g. owlvit) is one entry here; its
+ * options come from `--option key=value`.
+ */
+export const MODEL_FLAGS: Readonly<Record<string, (flags: InferFlags) => ModelSpec>> = {
+  smoke: (flags) => ({
+    family: "smoke",
+    ...(flags.seed === undefined ? {} : { seed: parseIntegerFlag(flags.seed, "seed", { min: 0 }) }),
+    ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+    options: slicVitOptions(flags),
+  }),
+  slicvit: (flags) => ({
+    family: "slicvit",
+    weights: requireFlag(flags.weights, "weights"),
+    vocab: requireFlag(flags.vocab, "vocab"),
+    ...(flags.config === undefined ? {} : { config: flags.config }),
+    options: slicVitOptions(flags),
+  }),
+};
+
+function modelSpec(flags: InferFlags): ModelSpec {
+  const name = requireFlag(flags.model, "model");
+  const toSpec = MODEL_FLAGS[name];
+  if (toSpec === undefined) {
+    throw invalidOption("--model", `one of ${Object.keys(MODEL_FLAGS).join(", ")}`, name);
+  }
+  return toSpec(flags);
+}
+
+/** Flags → the options object `runInference` takes (exported for tests). */
+export function inferOptions(argv: readonly string[]): RunInferenceOptions {
+  const { flags, positionals } = parseCommandArgs(argv, spec);
+  if (positionals.length > 0)
+    throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
+  const end = flags.end;
+  if (end !== undefined && end !== "head" && end !== "tail")
+    throw invalidOption("--end", '"head" or "tail"', end);
+  if (end !== undefined && flags.shard !== undefined) {
+    throw invalidOption("--end", "either --end or --shard, not both", end);
+  }
+  const int = (name: keyof InferFlags & string, min: number) => {
+    const value = flags[name];
+    return typeof value === "string" ? parseIntegerFlag(value, name, { min }) : undefined;
+  };
+  const runtime = {
+    ...(flags.provider === undefined ? {} : { provider: flags.provider as ProviderRequest }),
+    ...(flags.precision === undefined ? {} : { precision: flags.precision as PrecisionRequest }),
+    ...(flags["model-threads"] === undefined ? {} : { threads: int("model-threads", 1) }),
+    ...(flags["cache-dir"] === undefined ? {} : { cacheDir: flags["cache-dir"] }),
+  };
+  const optional = {
+    end,
+    shard: flags.shard,
+    helpOthers: flags["shard-only"] === true ? false : undefined,
+    limit: int("limit", 0),
+    threads: int("threads", 0),
+    chunkSize: int("chunk-size", 1),
+  };
+  return {
+    samples: requireFlag(flags.samples, "samples"),
+    images: requireFlag(flags.images, "images"),
+    run: requireFlag(flags.run, "run"),
+    model: modelSpec(flags),
+    runtime,
+    retryErrors: flags["retry-errors"] === true,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+  };
+}
+
+const MAX_ERROR_LINES = 20;
+const LINE_EVERY_MS = 10_000;
+
+function progressLine(role: string, p: ProgressSnapshot): string {
+  const percent = p.total === 0 ? 100 : (100 * p.done) / p.total;
+  return (
+    `infer ${role}: ${p.done}/${p.total} (${percent.toFixed(1)}%) | ${p.rate.toFixed(2)} samples/s | ` +
+    `ETA ${formatDuration(p.etaSeconds)} | by others ${p.byOthers} | errors ${p.errors}`
+  );
+}
+
+/** Draws progress: a cli-progress bar on a terminal, otherwise one line every LINE_EVERY_MS. */
+class ProgressView {
+  private readonly meter = new ProgressMeter();
+  private bar: SingleBar | undefined;
+  private role = "";
+  private lastLineAt = 0;
+  private errorLines = 0;
+
+  constructor(private readonly io: CliIo) {}
+
+  handle(event: RunEvent): void {
+    this.meter.update(event);
+    switch (event.type) {
+      case "start":
+        this.role = event.role;
+        this.message(`worker ${event.worker} (${event.role}) on ${event.model}; journal ${event.journal}`);
+        this.startBar();
+        break;
+      case "warning":
+        this.message(`warning: ${event.message}`);
+        break;
+      case "error":
+        if (++this.errorLines <= MAX_ERROR_LINES)
+          this.message(`error [${event.code}] ${event.exampleId}: ${event.message}`);
+        else if (this.errorLines === MAX_ERROR_LINES + 1) this.message("(more errors: see the summary)");
+        break;
+      case "wait":
+        this.message(`waiting for chunk(s) ${event.chunks.join(", ")} claimed by other live workers`);
+        break;
+      case "done":
+        this.finish();
+        return;
+    }
+    this.draw();
+  }
+
+  private startBar(): void {
+    if (!this.io.isTty) return;
+    const stream = {
+      isTTY: true,
+      columns: process.stderr.columns ?? 100,
+      write: (text: string) => {
+        this.io.stderr(text);
+        return true;
+      },
+    };
+    this.bar = new SingleBar({
+      stream: stream as unknown as NodeJS.WritableStream,
+      format: `infer ${this.role} [{bar}] {percentage}% {value}/{total} | {rate}/s | ETA {etaText} | others {others} | errors {errors}`,
+      hideCursor: true,
+      barsize: 30,
+    });
+    const p = this.meter.snapshot();
+    this.bar.start(p.total, p.done, this.payload(p));
+  }
+
+  private payload(p: ProgressSnapshot) {
+    return {
+      rate: p.rate.toFixed(2),
+      etaText: formatDuration(p.etaSeconds),
+      others: p.byOthers,
+      errors: p.errors,
+    };
+  }
+
+  private draw(): void {
+    const p = this.meter.snapshot();
+    if (this.bar !== undefined) {
+      this.bar.update(p.done, this.payload(p));
+      return;
+    }
+    const now = Date.now();
+    if (now - this.lastLineAt < LINE_EVERY_MS) return;
+    this.lastLineAt = now;
+    this.io.stderr(`${progressLine(this.role, p)}\n`);
+  }
+
+  private message(text: string): void {
+    // On a terminal, clear the bar's line first; the next update redraws it below the message.
+    this.io.stderr(this.bar === undefined ? `${text}\n` : `\r\x1b[2K${text}\n`);
+  }
+
+  /** Stops the bar if the run ended without a `done` event (it failed). */
+  close(): void {
+    this.bar?.stop();
+    this.bar = undefined;
+  }
+
+  private finish(): void {
+    if (this.bar !== undefined) {
+      const p = this.meter.snapshot();
+      this.bar.update(p.done, this.payload(p));
+      this.bar.stop();
+      this.bar = undefined;
+    } else {
+      this.io.stderr(`${progressLine(this.role, this.meter.snapshot())}\n`);
+    }
+  }
+}
+
+function summaryText(s: RunSummary, options: RunInferenceOptions): string {
+  const lines = [
+    `${s.end === "finished" ? "finished" : s.end === "limit" ? "stopped at --limit" : "stopped"}: ` +
+      `${s.predictions} predictions and ${s.errors} failures by worker ${s.worker} in ` +
+      `${formatDuration(s.elapsedMs / 1000)} (${s.samplesPerSecond.toFixed(2)} samples/s); ` +
+      `${s.doneByOthers} done by other workers meanwhile.`,
+    `run ${s.runDir}: ${s.total - s.remaining}/${s.total} samples done, ${s.runErrors} failed, ${s.remaining} left.`,
+  ];
+  if (s.remaining > 0) lines.push(`Resume with the same command (any end or shard) to do the rest.`);
+  if (s.runErrors > 0) {
+    lines.push(
+      `${s.runErrors} samples failed; fix the cause (see the errors above) and run again with --retry-errors.`,
+    );
+  }
+  if (s.remaining === 0 && s.runErrors === 0) {
+    lines.push(
+      `Merge with: gritloc merge --run ${options.run} --samples ${options.samples} --out localization.json`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export const inferCommand: CliCommand = {
+  summary: "Run a model over GRIT samples into a crash-safe run folder (resumable, several workers at once)",
+  usage: `Usage: gritloc infer --samples S --images DIR --model smoke|slicvit --run RUN_DIR
+                     [--end head|tail | --shard k/N [--shard-only]] [--limit n] [--retry-errors]
+                     [--threads n] [--provider auto|cpu|cuda] [model flags]
+
+Localizes every sample into RUN_DIR (a local or Google Drive folder). Each worker appends to its own
+journal; any number of workers may run on one RUN_DIR at once (e.g. two Colab sessions, --end head and
+--end tail): each skips what the others did, and stops when nothing is left. Killed or interrupted (Ctrl-C
+stops after the current sample), it resumes where the journals end. Merge with 'gritloc merge'.
+
+  --samples S          GRIT samples file (samples/<subset>/localization.json); bound to the run by sha256
+  --images DIR         the folder image ids are relative to (GRIT images/)
+  --run RUN_DIR        the run folder (run.json + journal/); created on first use
+  --end head|tail      work from the start (default) or from the end of the plan
+  --shard k/N          work the k-th of N contiguous parts, then help the others from their ends
+  --shard-only         with --shard: stop after the own part
+  --limit n            stop after n samples in this session
+  --retry-errors       run again the samples that failed in earlier sessions
+  --threads n          worker threads for decode/resize/SLIC (default: cores - 1; 0 = main thread)
+  --chunk-size n       samples per claimed chunk, fixed when the run is created (default 8)
+
+Model (--model):
+  smoke                a tiny RANDOM SLICViT (no files; --seed N, --vocab V optional)
+  slicvit              SLICViT on CLIP: --weights W.safetensors --vocab bpe_simple_vocab_16e6.txt.gz
+                       [--config C.json]
+  --alpha A            box-search area penalty (default 0.75)
+  --n-segments L       comma-separated SLIC segment counts (default 100,150,...,600)
+  --option key=value   any other model option (value read as JSON when it parses); repeatable
+  --provider P         auto (default), cpu or cuda
+  --precision P        auto (default), fp32 or fp16
+  --model-threads N    ONNX Runtime threads
+  --cache-dir D        where built graphs are cached`,
+
+  async run(argv, io) {
+    const options = inferOptions(argv);
+    const handle = runInference(options);
+    const view = new ProgressView(io);
+    handle.on((event) => view.handle(event));
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        io.stderr("\nstopping after the current sample (Ctrl-C again to quit at once)\n");
+        void handle.stop();
+      } else {
+        process.exit(130);
+      }
+    };
+    process.on("SIGINT", onSigint);
+    try {
+      const summary = await handle.done;
+      io.stdout(summaryText(summary, options));
+      return summary.errors > 0 || summary.runErrors > 0 ? 1 : 0;
+    } finally {
+      view.close();
+      process.off("SIGINT", onSigint);
+    }
+  },
+};

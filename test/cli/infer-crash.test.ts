@@ -1,0 +1,137 @@
+/**
+ * Crash safety of `gritloc infer` with the real smoke model (random tiny CLIP SLICViT, real decode → resize →
+ * SLIC): a worker process is SIGKILLed at random points 20 times and resumed each time; the merged result must
+ * equal an uninterrupted run's, with every sample exactly once.
+ *
+ * Kept short on 2 cores: 200 samples on ~35 24×24 PNGs (1–10 queries per image), one SLIC run per image
+ * (`--n-segments 4`), preparation on the main thread (`--threads 0`, no worker start-up per life) and one
+ * ONNX thread (also makes the float results independent of thread scheduling). Most of the time is the
+ * 21 process start-ups (tsx + onnxruntime + the smoke model, ≈1 s of CPU each).
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { after, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { mergeRun } from "../../src/run/merge-run.js";
+import { runInference } from "../../src/run/run-inference.js";
+import { createRunFixture, type RunFixture, seededRandom } from "../run/support/run-fixture.js";
+
+const repoRoot = resolve(import.meta.dirname, "../..");
+const KILLS = 20;
+const N_SEGMENTS = [4];
+
+let fixture: RunFixture | undefined;
+after(async () => {
+  await fixture?.cleanup();
+});
+
+function startWorker(f: RunFixture, runDir: string): ChildProcess {
+  const args = [
+    "--import",
+    "tsx",
+    "src/cli.ts",
+    "infer",
+    "--samples",
+    f.samplesPath,
+    "--images",
+    f.imagesDir,
+  ];
+  args.push("--run", runDir, "--model", "smoke", "--n-segments", N_SEGMENTS.join(","));
+  args.push("--threads", "0", "--model-threads", "1", "--provider", "cpu");
+  return spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((done) => child.once("exit", (code, signal) => done({ code, signal })));
+}
+
+async function journalNames(runDir: string): Promise<string[]> {
+  return readdir(join(runDir, "journal")).catch(() => []);
+}
+
+async function resultLines(path: string): Promise<number> {
+  const text = await readFile(path, "utf8").catch(() => "");
+  return text.split("\n").filter((line) => line.includes('"type":"result"')).length;
+}
+
+async function predictedCount(runDir: string): Promise<number> {
+  const ids = new Set<string>();
+  for (const name of await journalNames(runDir)) {
+    const text = await readFile(join(runDir, "journal", name), "utf8");
+    for (const match of text.matchAll(/"type":"result","example_id":"([^"]+)","confidence"/g))
+      ids.add(match[1]);
+  }
+  return ids.size;
+}
+
+test("SIGKILLed 20 times at random points and resumed, infer merges to exactly the uninterrupted result", async (t) => {
+  const f = await createRunFixture({ samples: 200, maxPerImage: 10, images: "png", imageSize: 24 });
+  fixture = f;
+  const started = performance.now();
+
+  // The yardstick: one uninterrupted worker (in-process, same model and options as the CLI flags below).
+  const referenceRun = join(f.root, "reference");
+  const reference = runInference({
+    samples: f.samplesPath,
+    images: f.imagesDir,
+    run: referenceRun,
+    model: { family: "smoke", options: { nSegments: N_SEGMENTS } },
+    threads: 0,
+    runtime: { threads: 1, provider: "cpu" },
+  });
+  assert.equal((await reference.done).predictions, 200);
+  const expected = await mergeRun({ run: referenceRun, samples: f.samplesPath });
+
+  const random = seededRandom(20_240_611);
+  const crashRun = join(f.root, "crashed");
+  const kinds = { early: 0, working: 0 };
+  let kills = 0;
+  while (kills < KILLS) {
+    const remaining = 200 - (await predictedCount(crashRun));
+    // A working life advances ≥ one flushed batch (8 samples); a quarter of the lives (and all once the work
+    // left gets short) die at a random moment of start-up instead: loading, run.json, first claim, ...
+    const working = remaining / (KILLS - kills) >= 8 && random() >= 0.25;
+    const before = new Set(await journalNames(crashRun));
+    const child = startWorker(f, crashRun);
+    if (working) {
+      // Kill at a random moment after this life's first flushed results appear.
+      for (;;) {
+        if (child.exitCode !== null) break;
+        const mine = (await journalNames(crashRun)).filter((n) => !before.has(n));
+        if (mine.length > 0 && (await resultLines(join(crashRun, "journal", mine[0]))) > 0) break;
+        await sleep(20);
+      }
+      await sleep(random() * 300);
+    } else {
+      await sleep(50 + random() * 1200);
+    }
+    child.kill("SIGKILL");
+    const { code, signal } = await exited(child);
+    assert.equal(signal, "SIGKILL", `life ${kills} ended by itself with code ${code} before its kill`);
+    kills++;
+    kinds[working ? "working" : "early"]++;
+  }
+
+  const last = startWorker(f, crashRun);
+  let stderr = "";
+  last.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  assert.deepEqual(await exited(last), { code: 0, signal: null }, stderr);
+
+  const merged = await mergeRun({ run: crashRun, samples: f.samplesPath });
+  assert.equal(merged.predicted, 200);
+  assert.equal(merged.duplicates, 0, "no sample was predicted by two lives");
+  assert.equal(new Set(merged.entries.map((e) => e.exampleId)).size, 200);
+  assert.deepEqual(merged.entries, expected.entries);
+  t.diagnostic(
+    `${kills} SIGKILLs (${kinds.working} after progress, ${kinds.early} during start-up), ` +
+      `${merged.journals} journals, ${merged.ignoredLines.length} torn/corrupt lines ignored, ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+});
