@@ -167,8 +167,158 @@ export { type LabelMap, type SlicOptions, slic, slicPyramid } from "./vision/sli
 
 // ONNX: graph builder, sessions
 
+export {
+  float16BitsToFloat32,
+  float32ToFloat16Bits,
+  fromBfloat16Bits,
+  fromFloat16Bits,
+  roundToFloat16,
+  toFloat16Bits,
+} from "./onnx/float16.js";
+export {
+  type Attributes,
+  type AttributeValue,
+  DEFAULT_OPSET,
+  type Dim,
+  float,
+  floats,
+  GraphBuilder,
+  type OnnxModel,
+  type TensorSpec,
+  type TensorValues,
+} from "./onnx/graph-builder.js";
+export { encodeModel, type WriteModelOptions, writeModelFiles } from "./onnx/model-writer.js";
+export { type AttentionOptions, mergeHeads, multiHeadAttention, splitHeads } from "./onnx/nn/attention.js";
+export { type DerivedWeight, NnContext, transpose2d, type WeightReader } from "./onnx/nn/context.js";
+export { layerNorm } from "./onnx/nn/layer-norm.js";
+export { linear, linearWeight, qkvProjection } from "./onnx/nn/linear.js";
+export { mlp, quickGelu } from "./onnx/nn/mlp.js";
+export type { BlockNames, LayerNormNames, LinearNames, QkvNames } from "./onnx/nn/names.js";
+export { blockMlp, blockQkv, residualAttentionBlock } from "./onnx/nn/residual-attention-block.js";
+export {
+  chooseExecution,
+  type ExecutionChoice,
+  OnnxSession,
+  type Precision,
+  type PrecisionRequest,
+  type Provider,
+  type ProviderRequest,
+  type RuntimeOptions,
+  type SessionOptions,
+  type SessionTensor,
+  validateRuntimeOptions,
+} from "./onnx/session.js";
+// (end of ONNX: this detached comment keeps Biome from sorting the ONNX exports into the next section)
+
 // Models: the Localizer interface, families, registry
+
+export {
+  type ClipCheckpoint,
+  clipCheckpointFromTensors,
+  type OpenClipOptions,
+  openClipCheckpoint,
+  safetensorsWeightReader,
+} from "./models/clip/checkpoint.js";
+export { buildClipTextModel, buildSpatialVisionModel } from "./models/clip/clip-graphs.js";
+export { ClipTextEncoder } from "./models/clip/clip-text-encoder.js";
+export {
+  type ClipConfig,
+  checkClipWeights,
+  clipConfigToJson,
+  inferClipConfig,
+  parseClipConfigJson,
+  readClipConfigFile,
+} from "./models/clip/config.js";
+export { cachedGraph, GRAPH_FORMAT_VERSION } from "./models/clip/graph-cache.js";
+export { slicVitPositionalEmbedding, upsampleGridBilinear } from "./models/clip/positional-embedding.js";
+export { CLIP_MEAN, CLIP_STD, clipPixelValues } from "./models/clip/preprocess.js";
+export {
+  type RegionPatchPairs,
+  SpatialVisionEncoder,
+  type SpatialVisionEncoderOptions,
+} from "./models/clip/spatial-vision-encoder.js";
+export {
+  type RegionAttention,
+  type SpatialGeometry,
+  type SpatialVisionOptions,
+  spatialGeometry,
+} from "./models/clip/spatial-vision-graph.js";
+export { type LoadedTokenizer, loadClipTokenizer, type TextTokenizer } from "./models/clip/text-tokenizer.js";
+export { addClipTextEncoder, clipTextPooled, type TextTowerShape } from "./models/clip/text-tower.js";
+export {
+  type ClipNames,
+  type ClipNaming,
+  type ClipTextNames,
+  type ClipVisionNames,
+  clipNames,
+  detectClipNaming,
+  huggingFaceClipNames,
+  openAiClipNames,
+} from "./models/clip/weight-names.js";
+export { type InstalledModel, type InstallModelOptions, installModel } from "./models/install-model.js";
+export {
+  type LocalizeImageOptions,
+  type LocalizeImageResult,
+  localizeImage,
+  type QueryResult,
+} from "./models/localize-image.js";
 export type { Localization, Localizer, LocalizerInfo } from "./models/localizer.js";
+export { computeBoxBias } from "./models/owlvit/box-bias.js";
+export type { OwlVitDetections } from "./models/owlvit/detections.js";
+export { type GritPostProcessOptions, gritPostProcess } from "./models/owlvit/grit-post-process.js";
+export {
+  createOwlVitLocalizer,
+  type OwlVitFiles,
+  type OwlVitIdentity,
+  type OwlVitImageEncoding,
+  OwlVitLocalizer,
+  type OwlVitQueryEncoding,
+} from "./models/owlvit/localizer.js";
+export type { OwlVitModelSpec } from "./models/owlvit/model-spec.js";
+export {
+  OWLVIT_DEFAULTS,
+  type OwlVitMode,
+  type OwlVitOptions,
+  type ResolvedOwlVitOptions,
+  resolveOwlVitOptions,
+} from "./models/owlvit/options.js";
+export {
+  type ObjectDetectionResult,
+  postProcessObjectDetection,
+} from "./models/owlvit/post-process-object-detection.js";
+export {
+  createLocalizer,
+  type LocalizerRuntime,
+  type ModelSpec,
+  type SlicVitModelSpec,
+  type SmokeModelSpec,
+} from "./models/registry.js";
+export { buildRegionAttentionIndex, type RegionAttentionIndex } from "./models/slicvit/attention-index.js";
+export {
+  type ImageRegions,
+  SlicVitLocalizer,
+  type SlicVitLocalizerParams,
+  type SlicVitTimings,
+} from "./models/slicvit/localizer.js";
+export {
+  type ResolvedSlicVitOptions,
+  resolveSlicVitOptions,
+  SLICVIT_DEFAULTS,
+  type SlicVitOptions,
+} from "./models/slicvit/options.js";
+export { normalizeRows, regionLogitsPerMap } from "./models/slicvit/region-logits.js";
+export { ByteTokenizer } from "./models/smoke/byte-tokenizer.js";
+export { checkSeed, randomClipTensors, SMOKE_CLIP_CONFIG } from "./models/smoke/random-clip.js";
+export { createSmokeLocalizer, type SmokeLocalizerOptions } from "./models/smoke/smoke-localizer.js";
+export { type WrittenSmokeModel, writeSmokeModel } from "./models/smoke/write-smoke-model.js";
+export { fileSha256 } from "./models/weights/file-identity.js";
+export {
+  type SafetensorsDtype,
+  type SafetensorsEntry,
+  SafetensorsFile,
+} from "./models/weights/safetensors-reader.js";
+export { type SafetensorsTensor, writeSafetensors } from "./models/weights/safetensors-writer.js";
+// (end of Models: this detached comment keeps Biome from sorting the Models exports into the next section)
 export { computeBoxBias } from "./models/owlvit/box-bias.js";
 export type { OwlVitDetections } from "./models/owlvit/detections.js";
 export { type GritPostProcessOptions, gritPostProcess } from "./models/owlvit/grit-post-process.js";

@@ -12,7 +12,7 @@ import { writeModelFiles } from "../../onnx/model-writer.js";
 const log = createLogger("models");
 
 /** Bumped whenever graph construction changes, so stale cached graphs are never reused. */
-export const GRAPH_FORMAT_VERSION = 1;
+export const GRAPH_FORMAT_VERSION = 2;
 
 /** A stable hex key for a JSON-serialisable description. */
 export function hashKey(description: unknown): string {

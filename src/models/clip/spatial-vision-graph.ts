@@ -162,7 +162,10 @@ function denseRegionAttention(
   return g.node("Transpose", [attended], { perm: [1, 0, 2] });
 }
 
-/** One block's update of the region tokens [U, W]. */
+/**
+ * One block's update of the region tokens [U, W]. `copiedQkv`: in the block where region tokens start they are
+ * all copies of the class token, so their q/k/v are the class token's, already computed by the ordinary path.
+ */
 function regionBlock(
   ctx: NnContext,
   regions: string,
@@ -173,12 +176,13 @@ function regionBlock(
   config: ClipConfig,
   attention: RegionAttention,
   patches: number,
+  copiedQkv: { q: string; k: string; v: string } | undefined,
 ): string {
   const g = ctx.g;
   const width = config.visionWidth;
   const heads = config.visionHeads;
   const headShape = g.int64([0, heads, width / heads]);
-  const { q, k, v } = blockQkv(ctx, regions, block, width);
+  const { q, k, v } = copiedQkv ?? blockQkv(ctx, regions, block, width);
   const qh = g.node("Div", [g.node("Reshape", [q, headShape]), ctx.scalar(Math.sqrt(width / heads))]);
   const kh = g.node("Reshape", [k, headShape]);
   const vh = g.node("Reshape", [v, headShape]);
@@ -257,30 +261,25 @@ export function addSpatialVisionEncoder(
   let regions = "";
   const tokenCount = 1 + patches;
   const headSplit = g.int64([patches, heads, width / heads]);
+  const regionCount =
+    inputs.count ?? g.node("Slice", [g.node("Shape", [inputs.bias!]), g.int64([0]), g.int64([1])]);
+  const regionShape = g.node("Concat", [regionCount, g.int64([width])], { axis: 0 });
+  /** Token 0 (the class token) of a [1, T, W] stream, copied for every region: [U, W]. */
+  const classCopies = (t: string) =>
+    g.node("Expand", [
+      g.node("Reshape", [
+        g.node("Slice", [t, g.int64([0]), g.int64([1]), g.int64([1])]),
+        g.int64([1, width]),
+      ]),
+      regionShape,
+    ]);
   for (const [b, block] of names.blocks.entries()) {
     g.scoped(`visual.block${b}`, () => {
-      if (b === options.startBlock) {
-        const cls = g.node("Reshape", [
-          g.node("Slice", [x, g.int64([0]), g.int64([1]), g.int64([1])]),
-          g.int64([1, width]),
-        ]);
-        const shape =
-          inputs.count !== undefined
-            ? g.node("Concat", [inputs.count, g.int64([width])], { axis: 0 })
-            : g.node(
-                "Concat",
-                [
-                  g.node("Slice", [g.node("Shape", [inputs.bias!]), g.int64([0]), g.int64([1])]),
-                  g.int64([width]),
-                ],
-                {
-                  axis: 0,
-                },
-              );
-        regions = g.node("Expand", [cls, shape]);
-      }
+      if (b === options.startBlock) regions = classCopies(x);
       const { q, k, v } = blockQkv(ctx, x, block, width);
       if (b >= options.startBlock) {
+        const copiedQkv =
+          b === options.startBlock ? { q: classCopies(q), k: classCopies(k), v: classCopies(v) } : undefined;
         const patchOnly = (t: string) =>
           g.node("Reshape", [
             g.node("Slice", [t, g.int64([1]), g.int64([tokenCount]), g.int64([1])]),
@@ -296,6 +295,7 @@ export function addSpatialVisionEncoder(
           config,
           options.attention,
           patches,
+          copiedQkv,
         );
       }
       // The ordinary stream is only needed while a later block still reads its patch tokens.
