@@ -38,6 +38,8 @@ function precedes(a: SourcedResult, b: SourcedResult): boolean {
 export class RunState {
   readonly samples = new Map<string, SampleState>();
   readonly workers = new Map<string, WorkerState>();
+  /** Example ids with new results since the last `drainTouched()`. */
+  private touched: string[] = [];
 
   /** Adds one record written by `worker`. Adding the same record twice changes nothing. */
   apply(worker: string, record: JournalRecord): void {
@@ -75,7 +77,15 @@ export class RunState {
     return state;
   }
 
+  /** The example ids that got results since the last call (with repeats), so callers re-check only those. */
+  drainTouched(): string[] {
+    const touched = this.touched;
+    this.touched = [];
+    return touched;
+  }
+
   private applyResult(result: SourcedResult): void {
+    this.touched.push(result.record.exampleId);
     let sample = this.samples.get(result.record.exampleId);
     if (sample === undefined) {
       sample = { doneBy: new Set() };

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isGritlocError } from "../errors.js";
 import type { Localization, Localizer } from "../models/localizer.js";
 import type { PreparedImage, PrepareSpec } from "../vision/prepare.js";
-import { JOURNAL_SUFFIX, JournalSet } from "./journal-reader.js";
+import { JOURNAL_SUFFIX, JournalSet, workerIdOf } from "./journal-reader.js";
 import type { JournalError, JournalRecord, ResultRecord } from "./journal-record.js";
 import { JournalWriter } from "./journal-writer.js";
 import { buildPlan, type PlanGroup, type PlanSample, type WorkPlan } from "./plan.js";
@@ -17,7 +17,7 @@ import type { RunCounts, RunEnd, RunEvent, RunSummary } from "./run-event.js";
 import { gritlocVersion, openRunManifest, RUN_FORMAT, type RunManifest } from "./run-manifest.js";
 import { RunState } from "./run-state.js";
 import { currentHost } from "./worker-id.js";
-import { isClaimPreempted, type LivenessContext, liveClaims } from "./worker-liveness.js";
+import { isClaimPreempted, isWorkerLive, type LivenessContext, liveClaims } from "./worker-liveness.js";
 import { type ChunkChoice, describeRole, pickChunk, type WorkerRole } from "./worker-role.js";
 
 /** Prepares one image file for the localizer (a worker-thread pool, or inline). */
@@ -114,6 +114,8 @@ class InferenceWorker {
   /** Chunks known to have nothing left for this worker (monotonic). */
   private closed!: Uint8Array;
   private readonly ownClaims = new Set<number>();
+  /** Example id → sample index. */
+  private readonly indexOf = new Map<string, number>();
   private readonly queue: Task[] = [];
   private pendingGroups: PlanGroup[] = [];
   private startedAt = 0;
@@ -188,6 +190,7 @@ class InferenceWorker {
     });
     this.plan = buildPlan(config.samples, { chunkSize: this.manifest.chunkSize });
     this.status = new Uint8Array(config.samples.length);
+    for (let i = 0; i < config.samples.length; i++) this.indexOf.set(config.samples[i].exampleId, i);
     this.closed = new Uint8Array(this.plan.chunks.length);
     this.reader = new JournalSet(
       join(config.runDir, "journal"),
@@ -197,7 +200,11 @@ class InferenceWorker {
     );
     this.startedAt = Date.now();
     await this.refresh(true);
+    const liveness = this.liveness();
     for (const problem of this.reader.problems()) {
+      // An incomplete last line of a live worker is a write in progress, not a crash.
+      const writer = this.state.workers.get(workerIdOf(problem.file));
+      if (problem.kind === "torn" && writer !== undefined && isWorkerLive(writer, liveness)) continue;
       const what =
         problem.kind === "torn"
           ? "ends with an incomplete line (a crash mid-write; that sample will be redone)"
@@ -252,10 +259,11 @@ class InferenceWorker {
       this.listMs = this.lastListAt - now;
     }
     this.lastRefreshAt = now;
-    if ((await this.reader.read()) === 0) return;
+    await this.reader.read();
     let newlyDone = 0;
-    for (let i = 0; i < this.status.length; i++) {
-      if (this.status[i] !== OPEN) continue;
+    for (const exampleId of this.state.drainTouched()) {
+      const i = this.indexOf.get(exampleId);
+      if (i === undefined || this.status[i] !== OPEN) continue;
       const next = this.statusFromState(i);
       if (next === OPEN) continue;
       this.status[i] = next;

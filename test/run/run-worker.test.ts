@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { encodeRecord } from "../../src/run/journal-record.js";
 import { mergeRun } from "../../src/run/merge-run.js";
 import type { RunEvent } from "../../src/run/run-event.js";
@@ -171,7 +172,8 @@ test("a torn last journal line is ignored with a warning and its sample is redon
   const lastResult = lines.at(-2)!;
   await writeFile(join(dir, name), `${lines.slice(0, -2).join("\n")}\n${lastResult.slice(0, 30)}`);
   const warnings: string[] = [];
-  // The torn journal's writer ran in this process, so only its lease tells that it is gone.
+  // The torn journal's writer ran in this process, so only its lapsed lease tells that it is gone.
+  await sleep(250);
   const handle = startTestWorker(f, { leaseMs: 200 });
   handle.on((e) => e.type === "warning" && warnings.push(e.message));
   const summary = await handle.done;
@@ -185,6 +187,28 @@ test("a torn last journal line is ignored with a warning and its sample is redon
     merged.ignoredLines.map((p) => p.kind),
     ["torn"],
   );
+});
+
+test("an incomplete last line of a live worker's journal is a write in progress: no warning", async () => {
+  const f = await fixture(4, 1);
+  await startTestWorker(f, { limit: 0 }).done;
+  const header = encodeRecord({
+    type: "worker",
+    worker: "remote",
+    host: "another-machine",
+    pid: 1,
+    role: "tail",
+    model: "test/deterministic",
+    optionsHash: "test-options-1",
+    gritlocVersion: "0",
+    at: Date.now(),
+  });
+  await writeFile(join(f.runDir, "journal", "remote.jsonl"), `${header}{"type":"result","exam`);
+  const warnings: RunEvent[] = [];
+  const handle = startTestWorker(f);
+  handle.on((e) => e.type === "warning" && warnings.push(e));
+  assert.equal((await handle.done).predictions, 4);
+  assert.deepEqual(warnings, []);
 });
 
 test("a worker with another model's options is refused before it does anything", async () => {
@@ -305,7 +329,7 @@ test("claims of a dead process on this host are void; a live claim from elsewher
       at,
     }) + encodeRecord({ type: "claim", chunk: 0, at });
   // run.json must exist for the same binding: create it with a no-op worker first.
-  await startTestWorker(f, { limit: 0 as number }).done.catch(() => {});
+  await startTestWorker(f, { limit: 0 }).done;
   await writeFile(join(f.runDir, "journal", "dead.jsonl"), claimLines(hostname(), deadPid(), Date.now()));
   const waits: RunEvent[] = [];
   const first = startTestWorker(f, { chunkSize: 4, leaseMs: 400 });
@@ -314,7 +338,7 @@ test("claims of a dead process on this host are void; a live claim from elsewher
   assert.equal(waits.length, 0, "the dead local worker's claim was ignored");
 
   const g = await fixture(8, 1);
-  await startTestWorker(g, { limit: 0 as number }).done.catch(() => {});
+  await startTestWorker(g, { limit: 0 }).done;
   await writeFile(join(g.runDir, "journal", "remote.jsonl"), claimLines("another-machine", 1, Date.now()));
   const waited: RunEvent[] = [];
   const second = startTestWorker(g, { chunkSize: 4, leaseMs: 400 });
