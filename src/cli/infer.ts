@@ -3,7 +3,7 @@
  * progress bar (cli-progress on a terminal, a line every few seconds otherwise) and a summary. Exits 1 when
  * samples failed.
  */
-import { SingleBar } from "cli-progress";
+import { Presets, SingleBar } from "cli-progress";
 import { invalidOption } from "../errors.js";
 import type { ModelSpec } from "../models/registry.js";
 import type { SlicVitOptions } from "../models/slicvit/options.js";
@@ -200,12 +200,15 @@ class ProgressView {
         return true;
       },
     };
-    this.bar = new SingleBar({
-      stream: stream as unknown as NodeJS.WritableStream,
-      format: `infer ${this.role} [{bar}] {percentage}% {value}/{total} | {rate}/s | ETA {etaText} | others {others} | errors {errors}`,
-      hideCursor: true,
-      barsize: 30,
-    });
+    this.bar = new SingleBar(
+      {
+        stream: stream as unknown as NodeJS.WritableStream,
+        format: `infer ${this.role} [{bar}] {percentage}% {value}/{total} | {rate}/s | ETA {etaText} | others {others} | errors {errors}`,
+        hideCursor: true,
+        barsize: 30,
+      },
+      Presets.shades_classic,
+    );
     const p = this.meter.snapshot();
     this.bar.start(p.total, p.done, this.payload(p));
   }

@@ -291,6 +291,20 @@ test("events can also be consumed with for await; the iterator ends after done",
   assert.deepEqual(types, ["start", "item", "item", "item", "item", "item", "done"]);
 });
 
+test("iterating a run that fails throws its error after the events so far", async () => {
+  const f = await fixture(4, 1);
+  await startTestWorker(f, { limit: 1 }).done;
+  const other = createTestLocalizer({ optionsHash: "other-options" });
+  const types: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const event of startTestWorker(f, { localizer: other })) types.push(event.type);
+    })(),
+    { code: "E_JOURNAL_MISMATCH" },
+  );
+  assert.deepEqual(types, []);
+});
+
 test("model failures are journaled per sample; too many in a row stop the worker with the model's error", async () => {
   const f = await fixture(12, 1);
   const flaky = createTestLocalizer({ failQueries: new Set(["dog"]) });
