@@ -39,6 +39,7 @@ const spec = {
   weights: { type: "string" },
   config: { type: "string" },
   vocab: { type: "string" },
+  "preprocessor-config": { type: "string" },
   seed: { type: "string" },
   alpha: { type: "string" },
   "n-segments": { type: "string" },
@@ -92,6 +93,22 @@ export const MODEL_FLAGS: Readonly<Record<string, (flags: InferFlags) => ModelSp
     ...(flags.config === undefined ? {} : { config: flags.config }),
     options: slicVitOptions(flags),
   }),
+  owlvit: (flags) => {
+    for (const slicVitOnly of ["alpha", "n-segments", "seed"] as const) {
+      if (flags[slicVitOnly] !== undefined)
+        throw invalidOption(`--${slicVitOnly}`, "no value with --model owlvit", flags[slicVitOnly]);
+    }
+    return {
+      family: "owlvit",
+      weights: requireFlag(flags.weights, "weights"),
+      config: requireFlag(flags.config, "config"),
+      vocab: requireFlag(flags.vocab, "vocab"),
+      ...(flags["preprocessor-config"] === undefined
+        ? {}
+        : { preprocessorConfig: flags["preprocessor-config"] }),
+      options: parseOptionFlags(flags),
+    };
+  },
 };
 
 function modelSpec(flags: InferFlags): ModelSpec {
@@ -281,7 +298,7 @@ function summaryText(s: RunSummary, options: RunInferenceOptions): string {
 
 export const inferCommand: CliCommand = {
   summary: "Run a model over GRIT samples into a crash-safe run folder (resumable, several workers at once)",
-  usage: `Usage: gritloc infer --samples S --images DIR --model smoke|slicvit --run RUN_DIR
+  usage: `Usage: gritloc infer --samples S --images DIR --model smoke|slicvit|owlvit --run RUN_DIR
                      [--end head|tail | --shard k/N [--shard-only]] [--limit n] [--retry-errors]
                      [--threads n] [--provider auto|cpu|cuda] [model flags]
 
@@ -305,6 +322,9 @@ Model (--model):
   smoke                a tiny RANDOM SLICViT (no files; --seed N, --vocab V optional)
   slicvit              SLICViT on CLIP: --weights W.safetensors --vocab bpe_simple_vocab_16e6.txt.gz
                        [--config C.json]
+  owlvit               OWL-ViT: --weights model.safetensors --config config.json --vocab V
+                       [--preprocessor-config P] (files from 'gritloc models fetch owlvit-b32');
+                       --option mode=grit (default) or mode=hf, scoreThreshold, nmsIouThreshold, maxBoxes
   --alpha A            box-search area penalty (default 0.75)
   --n-segments L       comma-separated SLIC segment counts (default 100,150,...,600)
   --option key=value   any other model option (value read as JSON when it parses); repeatable
