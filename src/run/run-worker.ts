@@ -164,8 +164,12 @@ class InferenceWorker {
       failure = { error };
     }
     clearInterval(heartbeat);
-    await this.close(failure === undefined ? end : "failed");
-    if (failure !== undefined) throw failure.error;
+    if (failure !== undefined) {
+      // The run's own error matters more than a second one while closing (e.g. the journal's disk is gone).
+      await this.close("failed").catch(() => {});
+      throw failure.error;
+    }
+    await this.close(end);
     const summary = this.summary(end);
     this.emit({ type: "done", summary });
     return summary;
