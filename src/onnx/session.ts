@@ -151,6 +151,9 @@ export class OnnxSession {
       // Failures reach the caller as exceptions; ORT's own logger would print them to stderr a second time.
       logSeverityLevel: 4,
       ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 }),
+      // Idle ORT threads spin by default; SLIC and decoding run beside the model (design §6), and on a shared
+      // 2-core machine spinning doubled the CPU time of a SLICViT vision pass and slowed it down.
+      extra: { session: { "intra_op.allow_spinning": "0", "inter_op.allow_spinning": "0" } },
     };
     try {
       const session =
