@@ -11,7 +11,7 @@ import { validatePositiveInteger, validateRgbImage } from "./image.js";
 import { type GridAxis, regularGrid } from "./regular-grid.js";
 import { rgbToLab } from "./rgb-to-lab.js";
 import { enforceLabelConnectivity } from "./slic-connectivity.js";
-import { createKmeansScratch, type KmeansScratch, runSlicKmeans } from "./slic-kmeans.js";
+import { runSlicKmeans } from "./slic-kmeans.js";
 
 /** One SLIC run: labels row-major, starting at 1, contiguous up to `count`. */
 export interface LabelMap {
@@ -58,7 +58,6 @@ interface Workspace {
   nearest: Int32Array;
   guess: Int32Array;
   queue: Int32Array;
-  kmeans: KmeansScratch;
 }
 
 function createWorkspace(): Workspace {
@@ -67,7 +66,6 @@ function createWorkspace(): Workspace {
     nearest: new Int32Array(0),
     guess: new Int32Array(0),
     queue: new Int32Array(0),
-    kmeans: createKmeansScratch(),
   };
 }
 
@@ -125,12 +123,12 @@ function nearestSeeds(
 ): Int32Array {
   if (ws.guess.length < width * height) ws.guess = new Int32Array(width * height);
   const guess = ws.guess;
+  const colOf = new Int32Array(width);
+  for (let x = 0; x < width; x++)
+    colOf[x] = Math.min(Math.max(Math.round((x - cols.start) / cols.step), 0), nCols - 1);
   for (let y = 0; y < height; y++) {
-    const i = Math.min(Math.max(Math.round((y - rows.start) / rows.step), 0), nRows - 1);
-    for (let x = 0; x < width; x++) {
-      const j = Math.min(Math.max(Math.round((x - cols.start) / cols.step), 0), nCols - 1);
-      guess[y * width + x] = i * nCols + j;
-    }
+    const rowBase = Math.min(Math.max(Math.round((y - rows.start) / rows.step), 0), nRows - 1) * nCols;
+    for (let x = 0; x < width; x++) guess[y * width + x] = rowBase + colOf[x];
   }
   return guess;
 }
@@ -176,7 +174,6 @@ function segment(
       windowStepX: windowGrid[2].hasStep ? windowGrid[2].step : 1,
       maxIter: MAX_ITER,
     },
-    ws.kmeans,
     nearest,
   );
   if (!connect) {
