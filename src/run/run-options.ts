@@ -28,6 +28,12 @@ export interface RunTuning {
   readonly pollIntervalMs?: number;
   /** Stop the worker after this many `localize` failures in a row. @default 10 */
   readonly maxConsecutiveModelErrors?: number;
+  /**
+   * Claim at most this many chunks ahead of the one in progress. A worker claims ahead as far as it works in
+   * 1.5× the delay with which it sees other workers' claims (slow on Drive), so the ends meet without
+   * redoing each other's chunks. @default 64
+   */
+  readonly maxClaimAhead?: number;
 }
 
 export type ResolvedTuning = { readonly [K in keyof RunTuning]-?: number };
@@ -35,6 +41,12 @@ export type ResolvedTuning = { readonly [K in keyof RunTuning]-?: number };
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) throw invalidOption(name, "a positive integer", value);
+  return value;
+}
+
+function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw invalidOption(name, "an integer ≥ 0", value);
   return value;
 }
 
@@ -54,6 +66,7 @@ export function resolveTuning(tuning: RunTuning, threads: number): ResolvedTunin
       tuning.maxConsecutiveModelErrors,
       10,
     ),
+    maxClaimAhead: nonNegativeInteger("maxClaimAhead", tuning.maxClaimAhead, 64),
   };
 }
 

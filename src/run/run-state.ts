@@ -40,6 +40,8 @@ export class RunState {
   readonly workers = new Map<string, WorkerState>();
   /** Example ids with new results since the last `drainTouched()`. */
   private touched: string[] = [];
+  /** Claims applied since the last `drainClaims()`. */
+  private claimed: { worker: string; at: number }[] = [];
 
   /** Adds one record written by `worker`. Adding the same record twice changes nothing. */
   apply(worker: string, record: JournalRecord): void {
@@ -53,6 +55,7 @@ export class RunState {
         break;
       case "claim":
         state.claims.set(record.chunk, record.at);
+        this.claimed.push({ worker, at: record.at });
         break;
       case "release":
         state.claims.delete(record.chunk);
@@ -82,6 +85,13 @@ export class RunState {
     const touched = this.touched;
     this.touched = [];
     return touched;
+  }
+
+  /** The claims applied since the last call (who, and when they were written), e.g. to measure lag. */
+  drainClaims(): { worker: string; at: number }[] {
+    const claimed = this.claimed;
+    this.claimed = [];
+    return claimed;
   }
 
   private applyResult(result: SourcedResult): void {

@@ -53,6 +53,8 @@ export interface WorkerConfig {
   readonly pollIntervalMs: number;
   /** Give up after this many consecutive failed `localize` calls (the model, not the data, is broken). */
   readonly maxConsecutiveModelErrors: number;
+  /** Claim at most this many chunks ahead of the one in progress. */
+  readonly maxClaimAhead: number;
 }
 
 export interface WorkerDeps {
@@ -114,6 +116,10 @@ class InferenceWorker {
   /** Chunks known to have nothing left for this worker (monotonic). */
   private closed!: Uint8Array;
   private readonly ownClaims = new Set<number>();
+  /** Claimed chunks not started yet, in pick order. */
+  private readonly reserved: number[] = [];
+  /** Recent delays (ms) between another worker writing a claim and this worker seeing it. */
+  private readonly lags: number[] = [];
   /** Example id → sample index. */
   private readonly indexOf = new Map<string, number>();
   private readonly queue: Task[] = [];
@@ -264,6 +270,13 @@ class InferenceWorker {
     }
     this.lastRefreshAt = now;
     await this.reader.read();
+    for (const claim of this.state.drainClaims()) {
+      // Lags are measured once the worker runs (the first read finds old claims) and within the lease.
+      const lag = Date.now() - claim.at;
+      if (!this.started || claim.worker === this.config.workerId || lag > this.config.leaseMs) continue;
+      this.lags.push(Math.max(0, lag));
+      if (this.lags.length > 16) this.lags.shift();
+    }
     let newlyDone = 0;
     for (const exampleId of this.state.drainTouched()) {
       const i = this.indexOf.get(exampleId);
@@ -314,8 +327,8 @@ class InferenceWorker {
     return { host: this.host, now: Date.now(), leaseMs: this.config.leaseMs };
   }
 
-  private async nextChunk(): Promise<ChunkChoice> {
-    await this.refresh();
+  /** Role-ordered pick among chunks that are open for this worker and not claimed by another live one. */
+  private pick(): ChunkChoice {
     const taken = liveClaims(this.state, this.config.workerId, this.liveness());
     return pickChunk(this.config.role, this.plan.chunks.length, {
       isOpen: (chunk) => !this.ownClaims.has(chunk) && this.isChunkOpen(chunk),
@@ -323,24 +336,63 @@ class InferenceWorker {
     });
   }
 
+  /**
+   * How many chunks to claim beyond the one about to start: enough to cover 1.5× the delay with which other
+   * workers' claims became visible here (Drive: seconds to a minute; a local disk: ~0), so a worker coming
+   * from the other end sees a claim before it gets there. 0 until another worker has been seen.
+   */
+  private claimAhead(): number {
+    const processed = this.predictions + this.errors;
+    if (this.lags.length === 0 || processed === 0) return 0;
+    const chunkMs = ((Date.now() - this.startedAt) / processed) * this.manifest.chunkSize;
+    return Math.min(this.config.maxClaimAhead, Math.ceil((1.5 * Math.max(...this.lags)) / chunkMs));
+  }
+
+  /**
+   * The next chunk to work on, or why there is none. Tops up this worker's claimed-ahead chunks (one flush
+   * for all), then re-reads the journals and drops the next chunk if an earlier claim for it by a live worker
+   * has become visible (claims that crossed: the later one backs off) or others finished it meanwhile.
+   */
+  private async nextOwnChunk(): Promise<number | ChunkChoice> {
+    for (;;) {
+      const want = 1 + this.claimAhead();
+      let last: ChunkChoice | undefined;
+      if (this.reserved.length < want) {
+        await this.refresh();
+        let claimed = false;
+        while (this.reserved.length < want) {
+          const choice = this.pick();
+          if (choice.kind !== "claim") {
+            last = choice;
+            break;
+          }
+          this.ownClaims.add(choice.chunk);
+          this.record({ type: "claim", chunk: choice.chunk, at: Date.now() });
+          this.reserved.push(choice.chunk);
+          claimed = true;
+        }
+        if (claimed) await this.writer.flush(); // others must see the claims before we spend time on them
+      }
+      const next = this.reserved.shift();
+      if (next === undefined) return last ?? { kind: "finished" };
+      await this.refresh();
+      if (isClaimPreempted(this.state, this.config.workerId, next, this.liveness())) {
+        this.ownClaims.delete(next);
+        this.record({ type: "release", chunk: next, at: Date.now() });
+        continue;
+      }
+      if (this.isChunkOpen(next)) return next;
+    }
+  }
+
   /** Fills the prepare queue up to `prefetch` groups; returns what the chunk picker said last. */
   private async fill(): Promise<ChunkChoice | undefined> {
     const { config } = this;
     while (this.queue.length < config.prefetch && !this.stopping && this.queued < config.limit) {
       if (this.pendingGroups.length === 0) {
-        const choice = await this.nextChunk();
-        if (choice.kind !== "claim") return choice;
-        this.ownClaims.add(choice.chunk);
-        this.record({ type: "claim", chunk: choice.chunk, at: Date.now() });
-        await this.writer.flush(); // others must see the claim before we spend time on the chunk
-        // Claim, then check: of two workers that picked the chunk at once, the later claim backs off.
-        await this.refresh();
-        if (isClaimPreempted(this.state, config.workerId, choice.chunk, this.liveness())) {
-          this.ownClaims.delete(choice.chunk);
-          this.record({ type: "release", chunk: choice.chunk, at: Date.now() });
-          continue;
-        }
-        const chunk = this.plan.chunks[choice.chunk];
+        const next = await this.nextOwnChunk();
+        if (typeof next !== "number") return next;
+        const chunk = this.plan.chunks[next];
         this.pendingGroups = this.plan.groups.slice(chunk.firstGroup, chunk.endGroup);
         continue;
       }

@@ -12,6 +12,8 @@ export interface TestLocalizerOptions {
   readonly optionsHash?: string;
   /** Queries whose localize call throws (a model failure). */
   readonly failQueries?: ReadonlySet<string>;
+  /** Time each localize call takes (ms), like a model would. @default 0 */
+  readonly delayMs?: number;
   /** Calls made, for assertions on grouping. */
   readonly calls?: { imageBytes: number; queries: string[] }[];
 }
@@ -38,7 +40,9 @@ export function createTestLocalizer(options: TestLocalizerOptions = {}): Localiz
     async localize(image: PreparedImage, queries: readonly string[]): Promise<Localization[]> {
       if (disposed) throw new Error("localizer used after dispose");
       options.calls?.push({ imageBytes: image.resized.data.length, queries: [...queries] });
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) =>
+        options.delayMs ? setTimeout(resolve, options.delayMs) : setImmediate(resolve),
+      );
       return queries.map((query) => {
         if (options.failQueries?.has(query)) throw new Error(`model failed on "${query}"`);
         const [a, b, c, d, e] = hashInts(image.resized.data, query);
