@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { runInference } from "../src/run/run-inference.js";
@@ -161,7 +161,9 @@ if (values.child !== undefined) {
     bench: "run",
     samples: sampleCount,
     model: { family: "smoke", nSegments },
-    cores: (await import("node:os")).availableParallelism(),
+    cores: availableParallelism(),
+    // This machine may be shared: the load average tells how much of the cores the runs really got.
+    loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
     dataSetupS,
     results,
   };

@@ -135,3 +135,57 @@ test("SIGKILLed 20 times at random points and resumed, infer merges to exactly t
       `${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 });
+
+test("Ctrl-C (SIGINT) stops infer gracefully: summary, exit 0, an end record, and the rest resumes", async () => {
+  const f = await createRunFixture({ samples: 40, maxPerImage: 4, images: "png", imageSize: 24 });
+  try {
+    const runDir = join(f.root, "interrupted");
+    const args = [
+      "--import",
+      "tsx",
+      "src/cli.ts",
+      "infer",
+      "--samples",
+      f.samplesPath,
+      "--images",
+      f.imagesDir,
+    ];
+    args.push(
+      "--run",
+      runDir,
+      "--model",
+      "smoke",
+      "--n-segments",
+      "4",
+      "--threads",
+      "0",
+      "--model-threads",
+      "1",
+    );
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    for (;;) {
+      const [name] = await journalNames(runDir);
+      if (name !== undefined && (await resultLines(join(runDir, "journal", name))) > 0) break;
+      await sleep(20);
+    }
+    child.kill("SIGINT");
+    assert.deepEqual(await exited(child), { code: 0, signal: null });
+    assert.match(stdout, /^stopped: \d+ predictions and 0 failures by worker/);
+    assert.match(stdout, /Resume with the same command/);
+    const [name] = await journalNames(runDir);
+    const lines = (await readFile(join(runDir, "journal", name), "utf8")).trimEnd().split("\n");
+    assert.match(lines.at(-1)!, /"type":"end","reason":"stopped"/);
+    const done = await predictedCount(runDir);
+    assert.ok(done > 0 && done < 40, `${done} done before the stop`);
+    assert.deepEqual(await exited(startWorker(f, runDir)), { code: 0, signal: null });
+    const merged = await mergeRun({ run: runDir, samples: f.samplesPath });
+    assert.equal(merged.predicted, 40);
+    assert.equal(merged.duplicates, 0);
+  } finally {
+    await f.cleanup();
+  }
+});
