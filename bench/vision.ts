@@ -96,7 +96,7 @@ async function timeJs(jpegs: Record<string, string>): Promise<Timings> {
  * The Python side, written for this benchmark: the reference's stages as adapting-CLIP runs them (PIL decode and
  * resize, skimage slic, the NumPy heatmap over the [M, 224, 224] mask stack, the PyTorch brute-force box search).
  */
-const PYTHON = String.raw`
+const PYTHON = `
 import json, sys, time
 import numpy as np
 import torch
