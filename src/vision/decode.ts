@@ -107,6 +107,8 @@ function decodeError(name: string, reason: string, cause: unknown): GritlocError
  * grey and palette images expand to RGB, alpha is dropped without compositing, CMYK converts with PIL's
  * formula, 16-bit PNGs keep PIL's quirks, EXIF orientation is NOT applied (GRIT boxes are in stored-pixel
  * coordinates) and embedded ICC profiles are ignored. Only the first frame of an animation is read.
+ * Known gaps (not GRIT formats): BMP/ICO are not readable by sharp, and transparent GIF pixels come out black
+ * where PIL shows the palette colour.
  * @throws GritlocError E_IMAGE_DECODE (message and `details.file` name the file) for a missing, truncated or
  *   unreadable file; E_INVALID_OPTION for an argument of the wrong type.
  * @example
