@@ -58,6 +58,7 @@ export {
 } from "./grit/score-files.js";
 export { type GritScores, type IntervalScore, toGritScores } from "./grit/scores.js";
 export { formatScoresTable, HEADLINE_ROWS } from "./grit/scores-table.js";
+export { serializeSamples } from "./grit/serialize-samples.js";
 export { parsePredictions, type SubmissionEntry, serializePredictions } from "./grit/submission.js";
 export {
   type GritSubset,
@@ -401,3 +402,17 @@ export {
   type ScoreSeries,
   scoreHistogramFigure,
 } from "./viz/score-histogram-figure.js";
+// (end of the section above: this detached comment keeps Biome from sorting it into the Demo exports)
+
+// Demo: the embedded mini GRIT set and the whole job on it
+export {
+  type BuildMiniGritOptions,
+  buildMiniGrit,
+  type MiniGrit,
+  type MiniGritCounts,
+} from "./demo/build-mini-grit.js";
+export type { DemoEvent, DemoEventType, DemoStep, DemoWorker } from "./demo/demo-events.js";
+export { type FetchedModelSpecOptions, fetchedModelSpec } from "./demo/fetched-model-spec.js";
+export type { BothEndsResult, DemoInterruption } from "./demo/infer-from-both-ends.js";
+export { type DemoResult, type RunDemoOptions, runDemo } from "./demo/run-demo.js";
+export type { DemoPictures } from "./demo/write-demo-pictures.js";

@@ -6,6 +6,7 @@ import type { CliCommand } from "./command.js";
 
 export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   // Keep alphabetical. One line per command: name: () => import("./<name>.js").then((m) => m.<name>Command),
+  demo: () => import("./demo.js").then((m) => m.demoCommand),
   localize: () => import("./localize.js").then((m) => m.localizeCommand),
   infer: () => import("./infer.js").then((m) => m.inferCommand),
   merge: () => import("./merge.js").then((m) => m.mergeCommand),
