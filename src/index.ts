@@ -402,6 +402,10 @@ export {
   type ScoreSeries,
   scoreHistogramFigure,
 } from "./viz/score-histogram-figure.js";
+
+// Notebooks: the tslab kernel
+export { type InstalledKernel, type InstallKernelOptions, installKernel } from "./kernel/install-kernel.js";
+export { linkPackage, type PackageLink } from "./kernel/link-package.js";
 // (end of the section above: this detached comment keeps Biome from sorting it into the Demo exports)
 
 // Demo: the embedded mini GRIT set and the whole job on it

@@ -9,6 +9,7 @@ export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   demo: () => import("./demo.js").then((m) => m.demoCommand),
   localize: () => import("./localize.js").then((m) => m.localizeCommand),
   infer: () => import("./infer.js").then((m) => m.inferCommand),
+  kernel: () => import("./kernel.js").then((m) => m.kernelCommand),
   merge: () => import("./merge.js").then((m) => m.mergeCommand),
   models: () => import("./models.js").then((m) => m.modelsCommand),
   score: () => import("./score.js").then((m) => m.scoreCommand),
