@@ -1,0 +1,135 @@
+/**
+ * The Colab editions (scripts/colab-build.ts): colab/*.ipynb must be exactly what `npm run colab:build` makes
+ * from notebooks/*.ipynb, and have the shape Colab needs (badge, bootstrap cell, `%%tslab` on every TS cell).
+ */
+import assert from "node:assert/strict";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import {
+  buildColabEditions,
+  checkSourceNotebook,
+  githubRepo,
+  type Notebook,
+  PLACEHOLDER_REPO,
+  staleColabEditions,
+} from "../../scripts/colab-build.js";
+import { REPO } from "../notebooks/support/jupyter.js";
+
+const text = (source: string | readonly string[]) => (typeof source === "string" ? source : source.join(""));
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "gritloc-colab-build-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test("colab/*.ipynb are up to date with notebooks/ (else run `npm run colab:build`)", async () => {
+  assert.deepEqual(await staleColabEditions(REPO), []);
+});
+
+test("the source notebooks run on kernel tslab, have unique cell ids and no outputs", async () => {
+  const names = (await readdir(join(REPO, "notebooks"))).filter((n) => n.endsWith(".ipynb")).sort();
+  assert.deepEqual(names, [
+    "01-setup.ipynb",
+    "02-inference.ipynb",
+    "03-evaluate.ipynb",
+    "04-visualize.ipynb",
+  ]);
+  for (const name of names) {
+    const nb = JSON.parse(await readFile(join(REPO, "notebooks", name), "utf8")) as Notebook;
+    assert.deepEqual(checkSourceNotebook(nb, name), []);
+  }
+});
+
+test("each edition is badge, bootstrap, then the source cells with %%tslab before every code cell", async () => {
+  for (const edition of await buildColabEditions(REPO)) {
+    const nb = JSON.parse(edition.text) as Notebook;
+    const name = edition.path.replace("colab/", "");
+    const source = JSON.parse(await readFile(join(REPO, "notebooks", name), "utf8")) as Notebook;
+    assert.equal((nb.metadata.kernelspec as { name: string }).name, "python3");
+    assert.equal(nb.metadata.accelerator, "GPU");
+    const [badge, bootstrap, ...rest] = nb.cells;
+    assert.match(
+      text(badge.source),
+      new RegExp(
+        `\\(https://colab\\.research\\.google\\.com/github/${PLACEHOLDER_REPO}/blob/main/colab/${name}\\)`,
+      ),
+    );
+    assert.equal(bootstrap.cell_type, "code");
+    const boot = text(bootstrap.source);
+    assert.match(boot, /^#@title gritloc setup/);
+    assert.match(boot, /\ngritloc_bootstrap\(\)$/);
+    assert.match(boot, new RegExp(`GRITLOC_PACKAGE = "github:${PLACEHOLDER_REPO}"`));
+    assert.equal(rest.length, source.cells.length);
+    rest.forEach((cell, i) => {
+      const original = source.cells[i];
+      assert.equal(cell.cell_type, original.cell_type);
+      assert.equal(cell.id, original.id);
+      const expected =
+        original.cell_type === "code" ? `%%tslab\n${text(original.source)}` : text(original.source);
+      assert.equal(text(cell.source), expected, `${edition.path} cell ${i + 2}`);
+    });
+  }
+});
+
+test("githubRepo reads package.json's repository in its usual spellings", () => {
+  assert.equal(githubRepo("github:me/gritloc"), "me/gritloc");
+  assert.equal(githubRepo("me/gritloc"), "me/gritloc");
+  assert.equal(githubRepo({ type: "git", url: "git+https://github.com/me/grit-loc.git" }), "me/grit-loc");
+  assert.equal(githubRepo("https://github.com/me/gritloc"), "me/gritloc");
+  assert.equal(githubRepo("git@github.com:me/gritloc.git"), "me/gritloc");
+  assert.equal(githubRepo("https://gitlab.com/me/gritloc"), undefined);
+  assert.equal(githubRepo(undefined), undefined);
+});
+
+test("a repository in package.json goes into the badge and the bootstrap's default package", async () => {
+  const root = join(dir, "with-repo");
+  await mkdir(join(root, "colab"), { recursive: true });
+  await cp(join(REPO, "notebooks"), join(root, "notebooks"), { recursive: true });
+  await cp(join(REPO, "colab", "bootstrap.py"), join(root, "colab", "bootstrap.py"));
+  await writeFile(join(root, "package.json"), JSON.stringify({ repository: "github:someone/gritloc" }));
+  const [first] = await buildColabEditions(root);
+  const nb = JSON.parse(first.text) as Notebook;
+  assert.match(
+    text(nb.cells[0].source),
+    /colab\.research\.google\.com\/github\/someone\/gritloc\/blob\/main\//,
+  );
+  assert.match(text(nb.cells[1].source), /GRITLOC_PACKAGE = "github:someone\/gritloc"/);
+  assert.deepEqual(await staleColabEditions(root), [
+    "colab/01-setup.ipynb",
+    "colab/02-inference.ipynb",
+    "colab/03-evaluate.ipynb",
+    "colab/04-visualize.ipynb",
+  ]);
+});
+
+test("a source notebook with outputs, another kernel or a magic is refused, naming the cell", () => {
+  const nb: Notebook = {
+    cells: [
+      {
+        cell_type: "code",
+        id: "a",
+        metadata: {},
+        source: "1",
+        outputs: [{ output_type: "stream" }],
+        execution_count: 3,
+      },
+      { cell_type: "code", id: "a", metadata: {}, source: "%%tslab\n2", outputs: [], execution_count: null },
+      { cell_type: "markdown", metadata: {}, source: "text" },
+    ],
+    metadata: { kernelspec: { name: "python3" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  assert.deepEqual(checkSourceNotebook(nb, "x.ipynb"), [
+    'x.ipynb: kernelspec.name is python3, expected "tslab"',
+    "x.ipynb: cell 0 has outputs; clear them before committing (the source is stripped)",
+    "x.ipynb: cell 1 repeats id a",
+    "x.ipynb: cell 1 starts with a magic",
+    "x.ipynb: cell 2 has no id",
+  ]);
+});
