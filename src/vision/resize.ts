@@ -106,7 +106,10 @@ function resampleRows(
   return dst;
 }
 
-/** Vertical pass: `src` is `width` wide; output row y reads rows first[y] - rowOffset onwards. */
+/**
+ * Vertical pass: `src` is `width` wide; output row y reads rows first[y] - rowOffset onwards. Taps are applied a
+ * whole row at a time into integer accumulators (exact, so the order of the additions does not matter).
+ */
 function resampleColumns(
   src: Uint8Array,
   width: number,
@@ -117,20 +120,17 @@ function resampleColumns(
   const dst = new Uint8Array(width * dstHeight * 3);
   const { ksize, first, count, weights } = c;
   const stride = width * 3;
+  const acc = new Int32Array(stride);
   for (let y = 0; y < dstHeight; y++) {
-    const kBase = y * ksize;
+    acc.fill(HALF);
     const n = count[y];
-    const top = (first[y] - rowOffset) * stride;
-    const o = y * stride;
-    for (let i = 0; i < stride; i++) {
-      let acc = HALF;
-      let p = top + i;
-      for (let t = 0; t < n; t++) {
-        acc += src[p] * weights[kBase + t];
-        p += stride;
-      }
-      dst[o + i] = clip8(acc);
+    for (let t = 0; t < n; t++) {
+      const w = weights[y * ksize + t];
+      const row = (first[y] - rowOffset + t) * stride;
+      for (let i = 0; i < stride; i++) acc[i] += src[row + i] * w;
     }
+    const o = y * stride;
+    for (let i = 0; i < stride; i++) dst[o + i] = clip8(acc[i]);
   }
   return dst;
 }
