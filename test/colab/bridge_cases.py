@@ -61,9 +61,11 @@ step(
     'tslab.display.raw("application/vnd.plotly.v1+json", JSON.stringify({ data: [{ y: [1, 2] }] }));',
 
 )
+# 02-inference stops its run from a SIGINT listener: the bridge's interrupt must reach user listeners too.
+step("listen", "let sigints = 0;\nprocess.on(\"SIGINT\", () => { sigints += 1; });")
 step("interrupt-async", "await new Promise((resolve) => setTimeout(resolve, 120000));", interrupt_after=3)
 step("interrupt-sync", "const until = Date.now() + 120000; while (Date.now() < until) {}", interrupt_after=3)
-step("after-interrupt", "console.log(`alive ${answer}`);")
+step("after-interrupt", "console.log(`alive ${answer}, ${sigints} SIGINTs seen`);")
 step("reset", line_magic="tslab_reset")
 step("after-reset", "console.log(typeof answer);")
 ip.extension_manager.unload_extension("tslab_bridge")
