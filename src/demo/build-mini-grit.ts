@@ -15,7 +15,7 @@ import type { RgbImage } from "../vision/image.js";
 import { distortImage } from "./distort-image.js";
 import { drawBackground } from "./draw-background.js";
 import { drawShape, MINI_SHAPES, type MiniShape } from "./draw-shape.js";
-import { type MiniScene, planScene } from "./plan-mini-grit.js";
+import { type MiniScene, planScene } from "./plan-scene.js";
 import { SeededRandom } from "./seeded-random.js";
 
 /**
