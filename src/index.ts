@@ -320,29 +320,6 @@ export {
 } from "./models/weights/safetensors-reader.js";
 export { type SafetensorsTensor, writeSafetensors } from "./models/weights/safetensors-writer.js";
 // (end of Models: this detached comment keeps Biome from sorting the Models exports into the next section)
-export { computeBoxBias } from "./models/owlvit/box-bias.js";
-export type { OwlVitDetections } from "./models/owlvit/detections.js";
-export { type GritPostProcessOptions, gritPostProcess } from "./models/owlvit/grit-post-process.js";
-export {
-  createOwlVitLocalizer,
-  type OwlVitFiles,
-  type OwlVitIdentity,
-  type OwlVitImageEncoding,
-  OwlVitLocalizer,
-  type OwlVitQueryEncoding,
-} from "./models/owlvit/localizer.js";
-export type { OwlVitModelSpec } from "./models/owlvit/model-spec.js";
-export {
-  OWLVIT_DEFAULTS,
-  type OwlVitMode,
-  type OwlVitOptions,
-  type ResolvedOwlVitOptions,
-  resolveOwlVitOptions,
-} from "./models/owlvit/options.js";
-export {
-  type ObjectDetectionResult,
-  postProcessObjectDetection,
-} from "./models/owlvit/post-process-object-detection.js";
 
 // Run: plan, journal, runner, merge
 export { type MergeFailure, type MergeResult, type MergeRunOptions, mergeRun } from "./run/merge-run.js";
