@@ -124,6 +124,8 @@ async function runMode(dataDir: string, threads: number): Promise<object> {
     wallS: Math.round(wallS * 10) / 10,
     samplesPerSecond: Math.round((summary.predictions / wallS) * 100) / 100,
     cpuCores: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100) / 100,
+    modelS: Math.round(summary.modelSeconds * 10) / 10,
+    waitForPrepareS: Math.round(summary.prepareWaitSeconds * 10) / 10,
     peakRssMB: Math.max(...mbs),
     rssAfterFirstQuarterMB: { min: Math.min(...steady), max: Math.max(...steady) },
     rssOverTime: rss,

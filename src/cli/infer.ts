@@ -280,6 +280,8 @@ function summaryText(s: RunSummary, options: RunInferenceOptions): string {
       `${s.predictions} predictions and ${s.errors} failures by worker ${s.worker} in ` +
       `${formatDuration(s.elapsedMs / 1000)} (${s.samplesPerSecond.toFixed(2)} samples/s); ` +
       `${s.doneByOthers} done by other workers meanwhile.`,
+    `time: ${s.modelSeconds.toFixed(1)} s in the model, ${s.prepareWaitSeconds.toFixed(1)} s waiting for ` +
+      "prepared images (if that is large, preparation is the bottleneck: raise --threads).",
     `run ${s.runDir}: ${s.total - s.remaining}/${s.total} samples done, ${s.runErrors} failed, ${s.remaining} left.`,
   ];
   if (s.remaining > 0) lines.push(`Resume with the same command (any end or shard) to do the rest.`);

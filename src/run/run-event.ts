@@ -80,5 +80,12 @@ export interface RunSummary {
   readonly elapsedMs: number;
   /** (predictions + errors) / elapsed seconds. */
   readonly samplesPerSecond: number;
+  /**
+   * Time the model thread waited for prepared images (decode, resize, SLIC). Near 0 when the prepare pool
+   * keeps up; large when preparation is the bottleneck (add `threads`).
+   */
+  readonly prepareWaitSeconds: number;
+  /** Time spent in successful `localize` calls. */
+  readonly modelSeconds: number;
   readonly end: RunEnd;
 }

@@ -132,6 +132,9 @@ class InferenceWorker {
   private predictions = 0;
   private errors = 0;
   private byOthers = 0;
+  /** Main-thread time spent waiting for prepared images, and inside `localize`. */
+  private prepareWaitMs = 0;
+  private modelMs = 0;
   private done = 0;
   private failed = 0;
   private stopping = false;
@@ -433,7 +436,9 @@ class InferenceWorker {
         continue;
       }
       waitingFor = "";
+      const waitStart = performance.now();
       const prepared = await task.prepared;
+      this.prepareWaitMs += performance.now() - waitStart;
       const preparedAt = Date.now();
       if (preparedAt - this.lastRefreshAt >= config.refreshIntervalMs) await this.refresh();
       const todo = task.sampleIndices.filter((i) => this.status[i] === OPEN);
@@ -458,6 +463,7 @@ class InferenceWorker {
         continue;
       }
       consecutiveModelErrors = 0;
+      this.modelMs += performance.now() - modelStart;
       const modelMs = (performance.now() - modelStart) / todo.length;
       for (let k = 0; k < todo.length; k++)
         this.journalPrediction(todo[k], localizations[k], prepareMs, modelMs);
@@ -531,6 +537,8 @@ class InferenceWorker {
       runErrors,
       elapsedMs,
       samplesPerSecond: elapsedMs > 0 ? ((this.predictions + this.errors) * 1000) / elapsedMs : 0,
+      prepareWaitSeconds: this.prepareWaitMs / 1000,
+      modelSeconds: this.modelMs / 1000,
       end,
     };
   }
