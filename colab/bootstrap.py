@@ -17,6 +17,9 @@ import tarfile
 import urllib.request
 
 NODE_MAJOR = 22  # ≥ 20.19 is required (require(esm)); 22 is the LTS line used here
+# A dependency's "overrides" are ignored by npm, so the Colab project repeats gritloc's (package.json; a test keeps
+# them equal): danfojs-node's own xlsx and tfjs-node (libtensorflow) downloads are avoided.
+NPM_OVERRIDES = {"xlsx": "0.18.5", "@tensorflow/tfjs-node": "npm:@tensorflow/tfjs@3.21.0"}
 GRITLOC_HOME = pathlib.Path(os.environ.get("GRITLOC_HOME", "/content/gritloc"))
 
 
@@ -65,14 +68,17 @@ def _install_gritloc(home, node_bin):
     if installed.exists() and stamp.exists() and stamp.read_text() == GRITLOC_PACKAGE:
         print("gritloc already installed from", GRITLOC_PACKAGE)
         return
-    # npm ≥ 11.x skips dependencies' install scripts unless package.json allows them (allowScripts); older npm
-    # runs them all. onnxruntime-node's postinstall fetches the CUDA provider; a git install of gritloc builds
-    # dist/ in its prepare script.
-    allow = {name: True for name in ("gritloc", "onnxruntime-node", "sharp", "zeromq", "protobufjs")}
-    (home / "package.json").write_text(json.dumps({"name": "gritloc-colab", "private": True, "allowScripts": allow}))
+    # npm 11 lists dependencies' install scripts that package.json's allowScripts does not cover, and has said a
+    # later release will block them; npm 10 runs them all. onnxruntime-node's postinstall fetches the CUDA
+    # provider; a git install of gritloc builds dist/ in its prepare script (git and tarball sources are
+    # matched by their spec, registry packages by name).
+    allow = {name: True for name in ("onnxruntime-node", "sharp", "zeromq", "protobufjs", GRITLOC_PACKAGE)}
+    project = {"name": "gritloc-colab", "private": True, "allowScripts": allow, "overrides": NPM_OVERRIDES}
+    (home / "package.json").write_text(json.dumps(project, indent=2))
+    # The environment variable, not `--onnxruntime-node-install=cuda12`: npm 11 warns that unknown CLI configs
+    # stop working in its next major version; onnxruntime-node's install script reads both.
     env = dict(os.environ, ONNXRUNTIME_NODE_INSTALL="cuda12", PATH=str(node_bin) + os.pathsep + os.environ["PATH"])
-    _run([node_bin / "npm", "install", "--no-audit", "--no-fund", "--onnxruntime-node-install=cuda12",
-          GRITLOC_PACKAGE], cwd=home, env=env)
+    _run([node_bin / "npm", "install", "--no-audit", "--no-fund", GRITLOC_PACKAGE], cwd=home, env=env)
     if not installed.exists():
         raise RuntimeError("%s has no dist/: install from a tarball made by `npm pack` (set GRITLOC_PACKAGE to "
                            "its path on Drive) or allow gritloc's prepare script" % installed.parent.parent)

@@ -76,6 +76,14 @@ test("each edition is badge, bootstrap, then the source cells with %%tslab befor
   }
 });
 
+test("the bootstrap's NPM_OVERRIDES equal package.json's overrides (npm ignores a dependency's own)", async () => {
+  const pkg = JSON.parse(await readFile(join(REPO, "package.json"), "utf8")) as { overrides: unknown };
+  const bootstrap = await readFile(join(REPO, "colab", "bootstrap.py"), "utf8");
+  const line = /^NPM_OVERRIDES = (\{.*\})$/m.exec(bootstrap);
+  assert.ok(line, "colab/bootstrap.py has no one-line NPM_OVERRIDES = {...}");
+  assert.deepEqual(JSON.parse(line[1]), pkg.overrides);
+});
+
 test("githubRepo reads package.json's repository in its usual spellings", () => {
   assert.equal(githubRepo("github:me/gritloc"), "me/gritloc");
   assert.equal(githubRepo("me/gritloc"), "me/gritloc");
