@@ -88,7 +88,10 @@ test("slicvit needs --weights and --vocab; --shard and --shard-only map to the r
 
 test("bad infer flags are usage errors that name the flag", async () => {
   const cases: [string[], RegExp][] = [
-    [[...base, "--model", "resnet"], /Expected one of smoke, slicvit(, \w+)* for --model but received "resnet"/],
+    [
+      [...base, "--model", "resnet"],
+      /Expected one of smoke, slicvit(, \w+)* for --model but received "resnet"/,
+    ],
     [[...base], /Expected a value \(required\) for --model/],
     [[...base, "--model", "smoke", "--end", "middle"], /Expected "head" or "tail" for --end/],
     [[...base, "--model", "smoke", "--end", "head", "--shard", "1/2"], /either --end or --shard, not both/],
@@ -148,7 +151,10 @@ test("gritloc infer with the smoke model journals every sample, exits 1 for an u
   const retry = { ...captureIo(), isTty: true };
   assert.equal(await main([...args, "--retry-errors"], retry), 0, retry.err.join(""));
   // On a terminal the progress is a cli-progress bar redrawn in place.
-  assert.match(retry.err.join(""), /infer head \[█+░*\] \d+% \d\/6 \| [\d.]+\/s \| ETA \S+ \| others 0 \| errors 0/);
+  assert.match(
+    retry.err.join(""),
+    /infer head \[█+░*\] \d+% \d\/6 \| [\d.]+\/s \| ETA \S+ \| others 0 \| errors 0/,
+  );
   assert.match(retry.out.join(""), /finished: 2 predictions and 0 failures/);
   assert.match(retry.out.join(""), /Merge with: gritloc merge --run/);
 });
