@@ -3,14 +3,17 @@
  * and the flag → options mapping (model flags as in `gritloc infer`, fetched-model defaults, errors).
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { CliIo } from "../../src/cli/command.js";
 import { demoOptions } from "../../src/cli/demo.js";
 import { main } from "../../src/cli/main.js";
+import { writeSmokeModel } from "../../src/models/smoke/write-smoke-model.js";
 import { checkMetrics, checkPng, checkSubmission } from "../demo/support/check-demo-outputs.js";
+import { writeOwlVitCheckpoint } from "../models/owlvit/support/owlvit-fixture.js";
+import { fixturePath } from "../support/fixtures.js";
 
 const tmp = await mkdtemp(join(tmpdir(), "gritloc-demo-cli-"));
 after(async () => {
@@ -60,6 +63,43 @@ test("gritloc demo (the default: 40 scenes, smoke model) completes, says the sco
   assert.equal(Object.keys(metrics).filter((k) => /^acc\.(?!any\.)\w+\.agg\.loc\.mean$/.test(k)).length, 4);
   await checkPng(join(out, "grid.png"), 100_000);
   await checkPng(join(out, "partitions.png"), 10_000);
+});
+
+test("--model slicvit runs the SLICViT family through the same demo (here on the random CLIP file, as no weights can be downloaded)", async () => {
+  const dir = join(tmp, "slicvit-files");
+  const { weights, config } = writeSmokeModel(dir, 0);
+  const io = captureIo();
+  const argv = ["demo", "--out", join(tmp, "slicvit"), "--scenes", "8", "--no-png", "--model", "slicvit"];
+  argv.push(
+    "--weights",
+    weights,
+    "--config",
+    config,
+    "--vocab",
+    fixturePath("clip", "bpe_simple_vocab_16e6.txt.gz"),
+  );
+  argv.push("--n-segments", "60,120", "--provider", "cpu", "--cache-dir", join(tmp, "graphs"));
+  assert.equal(await main(argv, io), 0, io.err.join(""));
+  const stdout = io.out.join("");
+  assert.match(stdout, /Model: slicvit\/smoke-clip-seed0 on cpu/);
+  assert.doesNotMatch(stdout, /MEANINGLESS/, "only the smoke family is labelled random by the demo");
+  assert.match(stdout, /merge: 14\/14 samples from 3 journals/);
+  assert.match(stdout, /grid, chart {4}not written: PNG output was turned off/);
+});
+
+test("--model owlvit runs OWL-ViT through the same demo (the tiny seeded fixture model)", async () => {
+  const dir = join(tmp, "owlvit-files");
+  await mkdir(dir, { recursive: true });
+  const files = writeOwlVitCheckpoint("owlvit", dir);
+  const io = captureIo();
+  const argv = ["demo", "--out", join(tmp, "owlvit"), "--scenes", "8", "--no-png", "--model", "owlvit"];
+  argv.push("--weights", files.weights, "--config", files.config, "--vocab", files.vocab);
+  argv.push("--preprocessor-config", fixturePath("owlvit", "preprocessor_config.json"));
+  argv.push("--provider", "cpu", "--cache-dir", join(tmp, "graphs"));
+  assert.equal(await main(argv, io), 0, io.err.join(""));
+  const stdout = io.out.join("");
+  assert.match(stdout, /Model: owlvit\//);
+  assert.match(stdout, /merge: 14\/14 samples from 3 journals/);
 });
 
 test("demo flags map to runDemo options; --model smoke is the default and takes infer's SLICViT flags", async () => {
