@@ -32,7 +32,7 @@ before(async () => {
   const jupyterPath = await registerKernel(join(dir, "jupyter"));
   const result = await runProcess(PYTHON, [join(REPO, "test", "colab", "bridge_cases.py")], {
     cwd: REPO,
-    env: { ...process.env, JUPYTER_PATH: jupyterPath, TSLAB_BRIDGE_CWD: REPO },
+    env: { ...process.env, JUPYTER_PATH: jupyterPath, TSLAB_BRIDGE_CWD: REPO, PYTHONDONTWRITEBYTECODE: "1" },
     timeoutMs: 240_000,
   });
   assert.equal(result.code, 0, `bridge_cases.py failed:\n${result.stderr}`);

@@ -55,6 +55,8 @@ before(async () => {
     // A smaller mini set keeps the run short on 2 cores: 12 scenes still fill every partition.
     GRITLOC_MINI_SCENES: "12",
     GRITLOC_GRID_N: "8",
+    // Importing colab/tslab_bridge.py must leave no __pycache__ in the checkout.
+    PYTHONDONTWRITEBYTECODE: "1",
   };
 });
 
