@@ -379,6 +379,7 @@ export {
   type ScoreSeries,
   scoreHistogramFigure,
 } from "./viz/score-histogram-figure.js";
+// (end of Visualization: this detached comment keeps Biome from sorting the Visualization exports into the next section)
 
 // Notebooks: the tslab kernel
 export { type InstalledKernel, type InstallKernelOptions, installKernel } from "./kernel/install-kernel.js";
