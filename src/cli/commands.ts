@@ -7,9 +7,9 @@ import type { CliCommand } from "./command.js";
 export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   // Keep alphabetical. One line per command: name: () => import("./<name>.js").then((m) => m.<name>Command),
   demo: () => import("./demo.js").then((m) => m.demoCommand),
-  localize: () => import("./localize.js").then((m) => m.localizeCommand),
   infer: () => import("./infer.js").then((m) => m.inferCommand),
   kernel: () => import("./kernel.js").then((m) => m.kernelCommand),
+  localize: () => import("./localize.js").then((m) => m.localizeCommand),
   merge: () => import("./merge.js").then((m) => m.mergeCommand),
   models: () => import("./models.js").then((m) => m.modelsCommand),
   score: () => import("./score.js").then((m) => m.scoreCommand),
