@@ -33,6 +33,8 @@ test("runDemo on 12 scenes does the whole job: valid zip, official metric keys, 
     scenes: 12,
     model: SMOKE,
     runtime: { provider: "cpu" },
+    // Late enough that the tail worker has results by then (the journals must show both ends working at once).
+    interruptAfter: 6,
     onEvent: (e) => events.push(e),
   });
   assert.equal(result.mini.counts.samples, 21);
