@@ -98,17 +98,32 @@ test("SIGKILLed 20 times at random points and resumed, infer merges to exactly t
     const working = remaining / (KILLS - kills) >= 8 && random() >= 0.25;
     const before = new Set(await journalNames(crashRun));
     const child = startWorker(f, crashRun);
+    // Kills are triggered by this life's own progress, not by wall-clock time alone: on a quiet machine a life
+    // can finish the whole remaining work within a second, and it must never get the chance to.
+    const flushedByThisLife = async (): Promise<number> => {
+      const mine = (await journalNames(crashRun)).filter((n) => !before.has(n));
+      return mine.length > 0 ? resultLines(join(crashRun, "journal", mine[0])) : 0;
+    };
     if (working) {
-      // Kill at a random moment after this life's first flushed results appear.
-      for (;;) {
-        if (child.exitCode !== null) break;
-        const mine = (await journalNames(crashRun)).filter((n) => !before.has(n));
-        if (mine.length > 0 && (await resultLines(join(crashRun, "journal", mine[0]))) > 0) break;
-        await sleep(20);
+      // Kill once this life has flushed a random number of results, at most its fair share of what is left.
+      const target = 1 + Math.floor(random() * Math.max(1, remaining / (KILLS - kills) - 8));
+      while (child.exitCode === null && (await flushedByThisLife()) < target) await sleep(5);
+      // Then a random moment inside the next batch (its records are in memory, not yet flushed), capped at
+      // that batch's flush so the life still cannot run out of work.
+      const deadline = performance.now() + random() * 300;
+      while (
+        child.exitCode === null &&
+        performance.now() < deadline &&
+        (await flushedByThisLife()) < target + 8
+      ) {
+        await sleep(5);
       }
-      await sleep(random() * 300);
     } else {
-      await sleep(50 + random() * 1200);
+      // Kill at a random moment of start-up, or as soon as its first results are flushed, whichever comes first.
+      const deadline = performance.now() + 50 + random() * 1200;
+      while (child.exitCode === null && performance.now() < deadline && (await flushedByThisLife()) === 0) {
+        await sleep(5);
+      }
     }
     child.kill("SIGKILL");
     const { code, signal } = await exited(child);
