@@ -36,7 +36,10 @@ export interface Localizer {
   readonly info: LocalizerInfo;
   /** What the image pipeline must produce for `localize`. */
   readonly prepareSpec: PrepareSpec;
-  /** Localizes every query in one prepared image; per-image work is shared across the queries. */
+  /**
+   * Localizes every query in one prepared image; per-image work is shared across the queries. A query's result
+   * must not depend on which other queries are in the call (the runner groups the samples of an image).
+   */
   localize(image: PreparedImage, queries: readonly string[]): Promise<Localization[]>;
   /** Releases ONNX sessions; the localizer is unusable afterwards. */
   dispose(): Promise<void>;

@@ -61,11 +61,15 @@ function owlVitArgs(folder: string): string[] {
 }
 
 for (const folder of owlVitFixtureFolders()) {
-  // Fixture: <folder>/post_*.{f32,i32} (HF post_process_object_detection on the original image); tolerances
-  // from its README: kept set and labels exact, boxes 1e-2 px, scores 1e-5 (here: the confidence, the best score).
-  test(`gritloc localize --model owlvit --option mode=hf reproduces ${folder}/'s post-processed boxes`, async () => {
+  // Fixture: <folder>/logits.f32 + pred_boxes.f32 (HF outputs) and post_*.{f32,i32} (HF post_process_object_detection
+  // on the original image, all queries at once). `localize` post-processes each query on its own (as HF with that one
+  // query), so the expected set of query q is every patch with sigmoid(logit[p, q]) > threshold, its box
+  // cxcywh → xyxy × [W, H, W, H]; and every patch HF's joint call labelled q must be among them with HF's box.
+  // Tolerances from the fixture README: boxes 1e-2 px, scores 1e-5; kept sets exact (no score within 2.9e-4 of 0.1).
+  test(`gritloc localize --model owlvit --option mode=hf reproduces ${folder}/'s per-query HF post-processing`, async () => {
     const cases = owlVitCases(folder);
     const image = fixturePath(folder, cases.image);
+    const threshold = cases.post_process.threshold;
     const json = await localize([
       ...owlVitArgs(folder),
       "--image",
@@ -74,30 +78,36 @@ for (const folder of owlVitFixtureFolders()) {
       "--option",
       "mode=hf",
       "--option",
-      `scoreThreshold=${cases.post_process.threshold}`,
+      `scoreThreshold=${threshold}`,
     ]);
     assert.deepEqual([json.image, json.width, json.height], [image, ...cases.image_size_wh]);
     // The display name defaults to the weights' folder (models fetch puts each model in its own folder).
     assert.ok(json.model.startsWith(`${folder}-`), json.model);
+    const [width, height] = cases.image_size_wh;
+    const logits = readF32(folder, "logits.f32");
+    const predBoxes = readF32(folder, "pred_boxes.f32");
+    const nq = cases.queries.length;
+    const patches = predBoxes.length / 4;
     const labels = readI32(folder, "post_labels.i32");
-    const boxes = readF32(folder, "post_boxes.f32");
-    const scores = readF32(folder, "post_scores.f32");
+    const postBoxes = readF32(folder, "post_boxes.f32");
     for (const [q, result] of json.results.entries()) {
       assert.equal(result.query, cases.queries[q]);
-      const mine = [...labels.keys()].filter((i) => labels[i] === q);
-      assert.equal(result.bboxes.length, mine.length, `"${result.query}": number of kept boxes`);
-      assertClose(
-        result.bboxes.flat(),
-        mine.flatMap((i) => [...boxes.subarray(i * 4, i * 4 + 4)]),
-        { atol: 1e-2 },
-        `"${result.query}" boxes`,
-      );
-      assertClose(
-        [result.confidence],
-        [Math.max(...mine.map((i) => scores[i]))],
-        { atol: 1e-5 },
-        "confidence",
-      );
+      const kept: number[] = [];
+      for (let p = 0; p < patches; p++) if (1 / (1 + Math.exp(-logits[p * nq + q])) > threshold) kept.push(p);
+      assert.equal(result.bboxes.length, kept.length, `"${result.query}": number of kept boxes`);
+      const expectedBoxes = kept.flatMap((p) => {
+        const [cx, cy, w, h] = predBoxes.subarray(p * 4, p * 4 + 4);
+        return [(cx - w / 2) * width, (cy - h / 2) * height, (cx + w / 2) * width, (cy + h / 2) * height];
+      });
+      assertClose(result.bboxes.flat(), expectedBoxes, { atol: 1e-2 }, `"${result.query}" boxes`);
+      const bestLogit = Math.max(...kept.map((p) => logits[p * nq + q]));
+      assertClose([result.confidence], [1 / (1 + Math.exp(-bestLogit))], { atol: 1e-5 }, "confidence");
+      for (const i of labels.keys()) {
+        if (labels[i] !== q) continue;
+        const hfBox = [...postBoxes.subarray(i * 4, i * 4 + 4)];
+        const found = result.bboxes.some((box) => box.every((v, k) => Math.abs(v - hfBox[k]) <= 1e-2));
+        assert.ok(found, `"${result.query}": HF's kept box ${hfBox} (label ${q}) is missing`);
+      }
     }
   });
 }

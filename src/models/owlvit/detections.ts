@@ -15,6 +15,18 @@ export interface OwlVitDetections {
 }
 
 /**
+ * The detections of query `q` alone, as if the model had been asked only that query (logits are per (patch,
+ * query), so this is exact). Post-processing one query at a time keeps results independent of which other
+ * queries share the image.
+ */
+export function detectionsForQuery(detections: OwlVitDetections, q: number): OwlVitDetections {
+  const { patches, queries, logits, predBoxes } = detections;
+  const column = new Float32Array(patches);
+  for (let p = 0; p < patches; p++) column[p] = logits[p * queries + q];
+  return { patches, queries: 1, logits: column, predBoxes };
+}
+
+/**
  * Patch `p`'s box as `center_to_corners_format` × [W, H, W, H] in float32, as upstream computes it (not clipped).
  * @example patchBoxXyxy(boxes, 0, { width: 600, height: 400 }) // [x1, y1, x2, y2] in source pixels
  */

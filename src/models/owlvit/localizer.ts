@@ -16,7 +16,7 @@ import { fileSha256 } from "../weights/file-identity.js";
 import { type OwlVitCheckpoint, openOwlVitCheckpoint } from "./checkpoint.js";
 import { buildOwlVitClassHeadModel } from "./class-head-graph.js";
 import { gridSize } from "./config.js";
-import type { OwlVitDetections } from "./detections.js";
+import { detectionsForQuery, type OwlVitDetections } from "./detections.js";
 import { gritPostProcess } from "./grit-post-process.js";
 import { buildOwlVitImageModel } from "./image-graph.js";
 import { type OwlVitOptions, type ResolvedOwlVitOptions, resolveOwlVitOptions } from "./options.js";
@@ -231,15 +231,21 @@ export class OwlVitLocalizer implements Localizer {
     if (this.options.mode === "grit") {
       return queries.map((_, q) => gritPostProcess(detections, q, size, this.options));
     }
-    const result = postProcessObjectDetection(detections, this.options.scoreThreshold, size);
+    // Each query is post-processed on its own (HF called with that one query): the Localizer contract is that a
+    // query's result does not depend on the other queries in the call — the runner groups a GRIT image's samples
+    // into one call. HF's multi-query competition (argmax over queries) stays available through `detect` +
+    // `postProcessObjectDetection`.
     return queries.map((_, q) => {
-      const kept = result.labels.flatMap((label, i) => (label === q ? [i] : []));
-      const scores = kept.map((i) => result.scores[i]);
+      const result = postProcessObjectDetection(
+        detectionsForQuery(detections, q),
+        this.options.scoreThreshold,
+        size,
+      );
       // HF has no per-query confidence; the best kept score is the natural one (0 when nothing is kept).
       return {
-        boxes: kept.map((i) => result.boxes[i]),
-        scores,
-        confidence: scores.length ? Math.max(...scores) : 0,
+        boxes: result.boxes,
+        scores: result.scores,
+        confidence: result.scores.length ? Math.max(...result.scores) : 0,
       };
     });
   }
