@@ -4,13 +4,12 @@
  * → submission → score → pictures).
  */
 
+// Errors, logging, cache location
 export { defaultCacheDir } from "./cache-dir.js";
-// Errors and logging
 export { GritlocError, type GritlocErrorCode, invalidOption, isGritlocError } from "./errors.js";
 export { createLogger, type LogHandler, type LogLevel, type LogRecord, setLogHandler } from "./logger.js";
 
 // GRIT: samples, boxes, metric, submissions
-
 export {
   type ApPartition,
   type ApReport,
@@ -79,7 +78,6 @@ export {
   type PredictionProblemKind,
   validatePredictions,
 } from "./grit/validate-predictions.js";
-// (end of GRIT: this detached comment keeps Biome from sorting the GRIT exports into the next section)
 
 // Data setup: manifests, downloads, images, distortions
 export { applyDistortionDelta, floatToUint8 } from "./data/apply-delta.js";
@@ -209,7 +207,6 @@ export {
   type SessionTensor,
   validateRuntimeOptions,
 } from "./onnx/session.js";
-// (end of ONNX: this detached comment keeps Biome from sorting the ONNX exports into the next section)
 
 // Models: the Localizer interface, families, registry
 
@@ -319,7 +316,6 @@ export {
   SafetensorsFile,
 } from "./models/weights/safetensors-reader.js";
 export { type SafetensorsTensor, writeSafetensors } from "./models/weights/safetensors-writer.js";
-// (end of Models: this detached comment keeps Biome from sorting the Models exports into the next section)
 
 // Run: plan, journal, runner, merge
 export { type MergeFailure, type MergeResult, type MergeRunOptions, mergeRun } from "./run/merge-run.js";
@@ -329,7 +325,6 @@ export { type RunInferenceOptions, runInference } from "./run/run-inference.js";
 export { type RunManifest, readRunManifest } from "./run/run-manifest.js";
 export type { RoleOptions, RunTuning } from "./run/run-options.js";
 export { formatDuration, ProgressMeter, type ProgressSnapshot } from "./run/run-progress.js";
-// (end of Run: this detached comment keeps Biome from sorting the Run exports into the next section)
 
 // Visualization
 export { type EncodeOptions, encodeJpeg, encodePng, type JpegOptions } from "./vision/encode.js";
@@ -379,12 +374,10 @@ export {
   type ScoreSeries,
   scoreHistogramFigure,
 } from "./viz/score-histogram-figure.js";
-// (end of Visualization: this detached comment keeps Biome from sorting the Visualization exports into the next section)
 
 // Notebooks: the tslab kernel
 export { type InstalledKernel, type InstallKernelOptions, installKernel } from "./kernel/install-kernel.js";
 export { linkPackage, type PackageLink } from "./kernel/link-package.js";
-// (end of the section above: this detached comment keeps Biome from sorting it into the Demo exports)
 
 // Demo: the embedded mini GRIT set and the whole job on it
 export {
