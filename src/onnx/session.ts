@@ -102,7 +102,8 @@ export async function chooseExecution(options: RuntimeOptions = {}): Promise<Exe
     } else {
       reason =
         `CUDA execution provider not available (${failure}); falling back to CPU. ` +
-        "To use a GPU install onnxruntime-node with --onnxruntime-node-install=cuda12 (CUDA 12, cuDNN 9)";
+        "To use a GPU (CUDA 12, cuDNN 9), fetch the provider: " +
+        "ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js";
     }
   }
   const precision: Precision =

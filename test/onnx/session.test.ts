@@ -25,7 +25,10 @@ test("asking for CUDA without its provider falls back to CPU fp32 with one warni
     onnxLogs[0].message,
     /using CPU with fp32 graphs \(CUDA execution provider not available \(.+\); falling back to CPU/,
   );
-  assert.match(onnxLogs[0].message, /--onnxruntime-node-install=cuda12/);
+  assert.match(
+    onnxLogs[0].message,
+    /ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js/,
+  );
 });
 
 test("auto picks CPU here with an info line; explicit precision is kept", async () => {
