@@ -17,9 +17,9 @@ import { makeDistortedImages } from "./make-distortions.js";
 import { extractNyuv2Images } from "./nyuv2-images.js";
 import { PhaseProgress } from "./phase-progress.js";
 import { IMAGE_SOURCES, type ImagePlan, type ImageSource, planImages, sourceOf } from "./plan-images.js";
-import { isPresent, type SetupContext } from "./setup-context.js";
+import { failImage, isPresent, type SetupContext } from "./setup-context.js";
 import type { SetupEvent } from "./setup-events.js";
-import { type SetupReport, writeSetupReport } from "./setup-report.js";
+import { buildSetupReport, type SetupReport, writeSetupReport } from "./setup-report.js";
 import { checkImages, type ImageCheck } from "./verify-images.js";
 
 export interface SetupGritOptions {
@@ -118,8 +118,7 @@ async function provideCoco(ctx: SetupContext, ids: string[]): Promise<void> {
           code: "E_NOT_FOUND",
           message: `not served at ${source.imageUrl} and not in ${source.archive.url}`,
         };
-        ctx.errors.push({ imageId: id, ...error });
-        progress.fail(id, error);
+        failImage(ctx, progress, id, error);
       }
     }
   }
@@ -132,8 +131,7 @@ async function provideOpenImages(ctx: SetupContext, ids: string[]): Promise<void
   progress.start(ids.length === 0 ? "all Open Images present" : `fetching ${ids.length} Open Images by id`);
   for (const id of await fetchUrlImages(ctx, progress, source, ids)) {
     const error = { code: "E_DOWNLOAD", message: `not served at ${source.imageUrl} (HTTP 403/404)` };
-    ctx.errors.push({ imageId: id, ...error });
-    progress.fail(id, error);
+    failImage(ctx, progress, id, error);
   }
   progress.end();
 }
@@ -252,29 +250,18 @@ export async function setupGrit(options: SetupGritOptions): Promise<SetupReport>
     for (const { imageId } of check.corrupt) await rm(join(ctx.imagesDir, imageId), { force: true });
   }
   const result = check as ImageCheck;
-  const sources = Object.fromEntries(
-    IMAGE_SOURCES.map((s) => [
-      s,
-      { ...result.sources[s], referenced: plan.referenced[s].length, selected: selected.has(s) },
-    ]),
-  ) as SetupReport["sources"];
   const unresolved = new Set([...result.missing, ...result.corrupt.map((c) => c.imageId)]);
-  const report: SetupReport = {
-    schemaVersion: 1,
-    createdAt: new Date().toISOString(),
+  const report = buildSetupReport({
     root,
     samplesFile,
     samples: samples.length,
-    images: IMAGE_SOURCES.reduce((n, s) => n + plan.referenced[s].length, plan.unknown.length),
-    sources,
-    missing: result.missing,
-    corrupt: result.corrupt,
-    unknown: plan.unknown,
+    plan,
+    check: result,
+    selected,
     // Only failures that still matter: an image fixed by the second round is not an error any more.
     errors: ctx.errors.filter((e) => unresolved.has(e.imageId)),
     downloads: ctx.downloads,
-    complete: result.missing.length === 0 && result.corrupt.length === 0 && plan.unknown.length === 0,
-  };
+  });
   await writeSetupReport(report);
   return report;
 }

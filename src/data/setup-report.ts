@@ -4,8 +4,8 @@
  * GRIT root so a later session (or a person) can see what is there without decoding everything again.
  */
 import { join } from "node:path";
-import type { ImageSource } from "./plan-images.js";
-import type { SourceCheck } from "./verify-images.js";
+import { IMAGE_SOURCES, type ImagePlan, type ImageSource } from "./plan-images.js";
+import type { ImageCheck, SourceCheck } from "./verify-images.js";
 import { writeBytesAtomic } from "./write-file-atomic.js";
 
 /** An archive used by this run, with the values to record in the manifest when `recorded` is false. */
@@ -39,6 +39,48 @@ export interface SetupReport {
   readonly downloads: readonly ReportDownload[];
   /** True when every image of the selected sources is present and decodes. */
   readonly complete: boolean;
+}
+
+/** What a setup or verify run found, for `buildSetupReport`. */
+export interface SetupOutcome {
+  readonly root: string;
+  readonly samplesFile: string;
+  readonly samples: number;
+  readonly plan: ImagePlan;
+  /** The verification of the selected sources' images. */
+  readonly check: ImageCheck;
+  readonly selected: ReadonlySet<ImageSource>;
+  readonly errors: SetupReport["errors"];
+  readonly downloads: SetupReport["downloads"];
+}
+
+/**
+ * The report of a run: counts per source (referenced counts from the plan, so unselected sources show what
+ * they would hold), and `complete` when nothing selected is missing or corrupt and no image is of unknown source.
+ */
+export function buildSetupReport(outcome: SetupOutcome): SetupReport {
+  const { plan, check, selected } = outcome;
+  const sources = Object.fromEntries(
+    IMAGE_SOURCES.map((s) => [
+      s,
+      { ...check.sources[s], referenced: plan.referenced[s].length, selected: selected.has(s) },
+    ]),
+  ) as SetupReport["sources"];
+  return {
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    root: outcome.root,
+    samplesFile: outcome.samplesFile,
+    samples: outcome.samples,
+    images: IMAGE_SOURCES.reduce((n, s) => n + plan.referenced[s].length, plan.unknown.length),
+    sources,
+    missing: check.missing,
+    corrupt: check.corrupt,
+    unknown: plan.unknown,
+    errors: outcome.errors,
+    downloads: outcome.downloads,
+    complete: check.missing.length === 0 && check.corrupt.length === 0 && plan.unknown.length === 0,
+  };
 }
 
 /** The report's path under a GRIT root. */

@@ -9,7 +9,7 @@ import { samplesPath } from "./fetch-samples.js";
 import { type GritDataManifest, loadGritManifest } from "./grit-manifest.js";
 import { IMAGE_SOURCES, planImages } from "./plan-images.js";
 import type { SetupEvent } from "./setup-events.js";
-import { type SetupReport, writeSetupReport } from "./setup-report.js";
+import { buildSetupReport, type SetupReport, writeSetupReport } from "./setup-report.js";
 import { checkImages } from "./verify-images.js";
 
 export interface VerifyGritOptions {
@@ -57,24 +57,16 @@ export async function verifyGritImages(options: VerifyGritOptions): Promise<Setu
     emit: options.onEvent ?? (() => {}),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  const sources = Object.fromEntries(
-    IMAGE_SOURCES.map((s) => [s, { ...check.sources[s], selected: true }]),
-  ) as SetupReport["sources"];
-  const report: SetupReport = {
-    schemaVersion: 1,
-    createdAt: new Date().toISOString(),
+  const report = buildSetupReport({
     root,
     samplesFile,
     samples: samples.length,
-    images: IMAGE_SOURCES.reduce((n, s) => n + plan.referenced[s].length, plan.unknown.length),
-    sources,
-    missing: check.missing,
-    corrupt: check.corrupt,
-    unknown: plan.unknown,
+    plan,
+    check,
+    selected: new Set(IMAGE_SOURCES),
     errors: [],
     downloads: [],
-    complete: check.missing.length === 0 && check.corrupt.length === 0 && plan.unknown.length === 0,
-  };
+  });
   await writeSetupReport(report);
   return report;
 }
