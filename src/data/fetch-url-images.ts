@@ -9,7 +9,7 @@ import { downloadFile } from "./download-file.js";
 import type { ImageUrlSource } from "./grit-manifest.js";
 import type { PhaseProgress } from "./phase-progress.js";
 import { runPool } from "./run-pool.js";
-import { describeError, type SetupContext } from "./setup-context.js";
+import { describeError, failImage, type SetupContext } from "./setup-context.js";
 
 const NOT_SERVED = new Set([403, 404, 410]);
 
@@ -50,9 +50,7 @@ export async function fetchUrlImages(
           return;
         }
         if (ctx.signal?.aborted) throw error;
-        const described = describeError(error);
-        ctx.errors.push({ imageId, ...described });
-        progress.fail(imageId, described);
+        failImage(ctx, progress, imageId, describeError(error));
       }
     },
     ctx.signal,

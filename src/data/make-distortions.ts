@@ -12,7 +12,7 @@ import type { PhaseProgress } from "./phase-progress.js";
 import type { DistortedImage } from "./plan-images.js";
 import { runPool } from "./run-pool.js";
 import { saveLikePil } from "./save-like-pil.js";
-import { describeError, isPresent, type SetupContext } from "./setup-context.js";
+import { describeError, failImage, isPresent, type SetupContext } from "./setup-context.js";
 
 /** Makes each of `items` from `deltasPath`; per-image failures are reported, the rest go on. */
 export async function makeDistortedImages(
@@ -47,9 +47,7 @@ export async function makeDistortedImages(
           await saveLikePil(distorted, join(ctx.imagesDir, item.imageId));
           progress.item(true);
         } catch (error) {
-          const described = describeError(error);
-          ctx.errors.push({ imageId: item.imageId, ...described });
-          progress.fail(item.imageId, described);
+          failImage(ctx, progress, item.imageId, describeError(error));
         }
       },
       ctx.signal,

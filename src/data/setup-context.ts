@@ -6,6 +6,7 @@ import { stat } from "node:fs/promises";
 import type { GritlocError } from "../errors.js";
 import type { ZipExtractor } from "./extract-archive.js";
 import type { GritDataManifest } from "./grit-manifest.js";
+import type { PhaseProgress } from "./phase-progress.js";
 import type { SetupEvent } from "./setup-events.js";
 import type { ReportDownload } from "./setup-report.js";
 
@@ -40,4 +41,15 @@ export async function isPresent(path: string): Promise<boolean> {
 export function describeError(error: unknown): { code: string; message: string } {
   const e = error as Partial<GritlocError>;
   return { code: typeof e.code === "string" ? e.code : "E_UNKNOWN", message: String(e.message ?? error) };
+}
+
+/** An image that could not be fetched or made: listed in the report's errors and counted as a failed item. */
+export function failImage(
+  ctx: SetupContext,
+  progress: PhaseProgress,
+  imageId: string,
+  error: { code: string; message: string },
+): void {
+  ctx.errors.push({ imageId, ...error });
+  progress.fail(imageId, error);
 }
