@@ -2,6 +2,7 @@
  * Download progress: the events `downloadFile` reports (a union keyed on `type`), for CLI bars, notebook
  * displays and tests alike.
  */
+import type { DownloadResult } from "./download-file.js";
 
 /** A download began (or resumed from `resumeFrom` bytes of a `.part` file). */
 export interface DownloadStartEvent {
@@ -38,21 +39,9 @@ export interface DownloadRetryEvent {
   readonly reason: string;
 }
 
-/** The file is in place and checked. */
-export interface DownloadDoneEvent {
+/** The file is in place and checked: the download's result, as `downloadFile` returns it. */
+export interface DownloadDoneEvent extends DownloadResult {
   readonly type: "download-done";
-  readonly url: string;
-  readonly path: string;
-  readonly size: number;
-  /** Measured sha256; null when an existing file was reused without hashing. */
-  readonly sha256: string | null;
-  /** True when the file was already there and nothing was fetched. */
-  readonly reused: boolean;
-  /**
-   * True when the manifest knew both size and sha256 and they matched. False means the measured values
-   * above are new: record them in the manifest.
-   */
-  readonly recorded: boolean;
 }
 
 export type DownloadEvent =

@@ -45,8 +45,12 @@ export interface DownloadResult {
   readonly size: number;
   /** Measured sha256; null when an existing file was reused without hashing (nothing to compare it with). */
   readonly sha256: string | null;
+  /** True when the file was already there and nothing was fetched. */
   readonly reused: boolean;
-  /** True when the expected size and sha256 were both known and matched. */
+  /**
+   * True when the expected size and sha256 were both known and matched. False means the measured values
+   * above are new: record them in the manifest.
+   */
   readonly recorded: boolean;
 }
 
