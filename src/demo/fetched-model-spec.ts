@@ -2,12 +2,12 @@
  * Models already fetched with `gritloc models fetch`: a family → the ModelSpec of its default checkpoint's
  * files in the gritloc cache, so `gritloc demo --model slicvit` needs no paths. Nothing is downloaded here.
  */
-import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { defaultCacheDir } from "../cache-dir.js";
 import { loadModelsManifest } from "../data/models-manifest.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import type { ModelSpec } from "../models/registry.js";
+import { pathExists } from "../path-exists.js";
 
 /** The checkpoint each family uses by default, and its `gritloc models fetch` alias. */
 const DEFAULTS = {
@@ -20,15 +20,6 @@ export interface FetchedModelSpecOptions {
   readonly name?: string;
   /** The folder the files were fetched into. @default join(defaultCacheDir(), "models", name) */
   readonly dir?: string;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -55,7 +46,7 @@ export async function fetchedModelSpec(
   const files: Record<string, string> = {};
   for (const [role, file] of Object.entries(entry.files)) {
     const path = join(dir, file.fileName);
-    if (!(await exists(path))) {
+    if (!(await pathExists(path))) {
       const fetchName = options.name === undefined ? DEFAULTS[family].alias : name;
       throw new GritlocError(
         "E_NOT_FOUND",

@@ -3,10 +3,10 @@
  * `<subset>/params.json`, read with fflate) → `LoadedPredictions`. Entries are not validated here; see
  * `validatePredictions`.
  */
-import { access } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { GritlocError } from "../errors.js";
+import { pathExists } from "../path-exists.js";
 import { describeValue, isJsonObject, parseJsonText, readInputFile } from "./json-file.js";
 import { type NonFiniteToken, parsePythonJson } from "./python-json.js";
 import { parsePredictions, type SubmissionEntry } from "./submission.js";
@@ -103,11 +103,7 @@ function loadZip(bytes: Uint8Array, path: string): LoadedPredictions {
 
 async function readParamsBeside(path: string): Promise<number | null> {
   const paramsPath = join(dirname(path), "params.json");
-  try {
-    await access(paramsPath);
-  } catch {
-    return null;
-  }
+  if (!(await pathExists(paramsPath))) return null;
   const text = (await readInputFile(paramsPath, "params file")).toString("utf8");
   return parseParamsJson(parseJsonText(text, paramsPath, "E_PREDICTIONS_INVALID"), paramsPath);
 }

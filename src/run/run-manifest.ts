@@ -4,11 +4,12 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { access, link, open, readFile, rename, rm } from "node:fs/promises";
+import { link, open, readFile, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GritlocError } from "../errors.js";
+import { pathExists } from "../path-exists.js";
 
 export const RUN_FORMAT = "gritloc-run/1";
 
@@ -129,7 +130,7 @@ export async function readRunManifest(runDir: string): Promise<RunManifest> {
  */
 export async function openRunManifest(runDir: string, proposed: RunManifest): Promise<RunManifest> {
   const path = manifestPath(runDir);
-  if (!(await exists(path))) {
+  if (!(await pathExists(path))) {
     const temp = join(runDir, `.run.json.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     const handle = await open(temp, "w");
     try {
@@ -145,7 +146,7 @@ export async function openRunManifest(runDir: string, proposed: RunManifest): Pr
       if (code !== "EEXIST") {
         // No hard links here: rename is atomic but not exclusive, so a racing worker's copy may win; both
         // describe the same run or the check below refuses one.
-        if (!(await exists(path))) await rename(temp, path);
+        if (!(await pathExists(path))) await rename(temp, path);
       }
     } finally {
       await rm(temp, { force: true });
@@ -154,15 +155,6 @@ export async function openRunManifest(runDir: string, proposed: RunManifest): Pr
   const existing = await readRunManifest(runDir);
   checkManifest(runDir, existing, proposed);
   return existing;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
