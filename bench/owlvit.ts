@@ -10,7 +10,8 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createOwlVitLocalizer, type OwlVitFiles } from "../src/models/owlvit/localizer.js";
-import { seededUniform, uniformWithStd } from "../src/models/smoke/seeded-random.js";
+import { randomTensor } from "../src/models/smoke/random-tensor.js";
+import { seededUniform } from "../src/models/smoke/seeded-random.js";
 import { type SafetensorsTensor, writeSafetensors } from "../src/models/weights/safetensors-writer.js";
 import type { PreparedImage } from "../src/vision/prepare.js";
 
@@ -64,14 +65,7 @@ function randomB32Files(seed: number): OwlVitFiles {
   const next = seededUniform(seed);
   const tensors: Record<string, SafetensorsTensor> = {};
   const put = (name: string, shape: number[], std: number) => {
-    tensors[name] = {
-      shape,
-      data: uniformWithStd(
-        next,
-        shape.reduce((a, d) => a * d, 1),
-        std,
-      ),
-    };
+    tensors[name] = randomTensor(next, shape, std);
   };
   const ones = (name: string, n: number) =>
     (tensors[name] = { shape: [n], data: new Float32Array(n).fill(1) });

@@ -6,7 +6,8 @@
 import { invalidOption } from "../../errors.js";
 import type { ClipConfig } from "../clip/config.js";
 import type { SafetensorsTensor } from "../weights/safetensors-writer.js";
-import { seededUniform, uniformWithStd } from "./seeded-random.js";
+import { randomTensor } from "./random-tensor.js";
+import { seededUniform } from "./seeded-random.js";
 
 /** The smoke model's size: tiny, so runner tests finish quickly; 224 px input like the real model. */
 export const SMOKE_CLIP_CONFIG: ClipConfig = Object.freeze({
@@ -38,14 +39,7 @@ export function randomClipTensors(config: ClipConfig, seed: number): Record<stri
   const next = seededUniform(seed);
   const tensors: Record<string, SafetensorsTensor> = {};
   const random = (name: string, shape: number[], std: number) => {
-    tensors[name] = {
-      shape,
-      data: uniformWithStd(
-        next,
-        shape.reduce((a, d) => a * d, 1),
-        std,
-      ),
-    };
+    tensors[name] = randomTensor(next, shape, std);
   };
   const constant = (name: string, shape: number[], value: number) => {
     tensors[name] = { shape, data: new Float32Array(shape.reduce((a, d) => a * d, 1)).fill(value) };

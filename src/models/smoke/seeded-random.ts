@@ -14,11 +14,3 @@ export function seededUniform(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-/** `count` values uniform in [-a, a] with standard deviation `std` (a = std·√3). */
-export function uniformWithStd(next: () => number, count: number, std: number): Float32Array {
-  const a = std * Math.sqrt(3);
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = (2 * next() - 1) * a;
-  return out;
-}
