@@ -3,19 +3,17 @@
  * `.cnt`, as `evaluate.py` writes them) → a bar chart with the t-interval as error bars, one colour per run.
  */
 import { invalidOption } from "../errors.js";
+import { GRIT_PARTITIONS, type GritPartition } from "../grit/metric.js";
 import { type PlotlyFigure, type PlotlyTrace, SERIES_COLORS } from "./figure.js";
 
-/** The headline partitions: agg, the zero-shot split (…Cpt) and the robustness split (…dist). */
-export const HEADLINE_PARTITIONS = [
+/**
+ * The headline partitions: every GRIT partition, agg first, then the families in `evaluate.py`'s order
+ * (…Src, the zero-shot split …Cpt, the robustness split …dist).
+ */
+export const HEADLINE_PARTITIONS: readonly GritPartition[] = [
   "agg",
-  "sameSrc",
-  "newSrc",
-  "sameCpt",
-  "newCpt",
-  "dist",
-  "undist",
-  "deldist",
-] as const;
+  ...GRIT_PARTITIONS.filter((p) => p !== "agg"),
+];
 
 /** Axis labels; newCpt is the zero-shot score and deldist the robustness score (design §4). */
 const PARTITION_LABELS: Readonly<Record<string, string>> = {
