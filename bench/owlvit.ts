@@ -11,8 +11,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createOwlVitLocalizer, type OwlVitFiles } from "../src/models/owlvit/localizer.js";
 import { randomTensor } from "../src/models/smoke/random-tensor.js";
-import { seededUniform } from "../src/models/smoke/seeded-random.js";
 import { type SafetensorsTensor, writeSafetensors } from "../src/models/weights/safetensors-writer.js";
+import { seededUniform } from "../src/seeded-uniform.js";
 import type { PreparedImage } from "../src/vision/prepare.js";
 
 const { values: args } = parseArgs({

@@ -11,6 +11,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { runInference } from "../src/run/run-inference.js";
+import { seededUniform } from "../src/seeded-uniform.js";
 import { encodeJpeg } from "../src/vision/encode.js";
 
 const { values } = parseArgs({
@@ -27,20 +28,9 @@ const sampleCount = Number(values.samples);
 const nSegments = values["n-segments"].split(",").map(Number);
 const everyMs = Number(values["every-ms"]);
 
-/** A deterministic generator (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Samples file + images (smooth shapes plus noise, so SLIC has structure); cached under the temp folder. */
 async function makeData(dir: string): Promise<void> {
-  const random = seeded(7);
+  const random = seededUniform(7);
   const samples: object[] = [];
   let image = -1;
   let left = 0;

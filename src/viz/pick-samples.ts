@@ -3,18 +3,7 @@
  * for the same seed on every machine (mulberry32 + Fisher–Yates), returned in ascending order.
  */
 import { invalidOption } from "../errors.js";
-
-/** mulberry32: a tiny seeded PRNG with good enough spread for picking samples; returns [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform } from "../seeded-uniform.js";
 
 /**
  * Picks `min(n, total)` distinct indices of `0 … total-1`.
@@ -27,7 +16,7 @@ export function pickIndices(total: number, n: number, seed: number): number[] {
   if (!Number.isInteger(seed) || seed < 0) throw invalidOption("seed", "a non-negative integer", seed);
   const k = Math.min(n, total);
   const order = Array.from({ length: total }, (_, i) => i);
-  const random = mulberry32(seed);
+  const random = seededUniform(seed);
   // Partial Fisher–Yates: only the first k places are needed.
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(random() * (total - i));

@@ -4,10 +4,10 @@
  * ClipConfig + seed → named float32 tensors.
  */
 import { invalidOption } from "../../errors.js";
+import { seededUniform } from "../../seeded-uniform.js";
 import type { ClipConfig } from "../clip/config.js";
 import type { SafetensorsTensor } from "../weights/safetensors-writer.js";
 import { randomTensor } from "./random-tensor.js";
-import { seededUniform } from "./seeded-random.js";
 
 /** The smoke model's size: tiny, so runner tests finish quickly; 224 px input like the real model. */
 export const SMOKE_CLIP_CONFIG: ClipConfig = Object.freeze({

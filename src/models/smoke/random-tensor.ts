@@ -5,7 +5,7 @@
 import type { SafetensorsTensor } from "../weights/safetensors-writer.js";
 
 /**
- * A tensor of `shape` drawing one value per element from `next` (a `seededUniform` stream), with standard
+ * A tensor of `shape` drawing one value per element from `next` (a `seededUniform` stream, src/seeded-uniform.ts), with standard
  * deviation `std`.
  * @example tensors["visual.proj"] = randomTensor(seededUniform(0), [768, 512], 768 ** -0.5);
  */

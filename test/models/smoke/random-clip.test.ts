@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { clipCheckpointFromTensors } from "../../../src/models/clip/checkpoint.js";
 import { ByteTokenizer } from "../../../src/models/smoke/byte-tokenizer.js";
 import { randomClipTensors, SMOKE_CLIP_CONFIG } from "../../../src/models/smoke/random-clip.js";
-import { seededUniform } from "../../../src/models/smoke/seeded-random.js";
+import { seededUniform } from "../../../src/seeded-uniform.js";
 
 test("the smoke weights for seed 0 are the same on every machine (golden sha256 of names, shapes, bytes)", () => {
   // Recorded when the generator was written; it uses 32-bit integer operations and one multiplication per

@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { seededUniform } from "../../../src/seeded-uniform.js";
 import { encodePng } from "../../../src/vision/encode.js";
 
 export interface RunFixture {
@@ -30,23 +31,14 @@ export interface RunFixtureOptions {
   readonly imageSize?: number;
 }
 
-/** A pseudo-random generator (mulberry32) so fixtures are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator, so fixtures are reproducible (test/cli imports it under this name). */
+export const seededRandom = seededUniform;
 
 export async function createRunFixture(options: RunFixtureOptions): Promise<RunFixture> {
   const root = await mkdtemp(join(tmpdir(), "gritloc-run-"));
   const imagesDir = join(root, "images");
   const perImage = options.perImage ?? 1;
-  const random = seededRandom(options.samples * 31 + perImage);
+  const random = seededUniform(options.samples * 31 + perImage);
   const samples: RunFixture["samples"] = [];
   const imageIds: string[] = [];
   let imageNumber = -1;
