@@ -3,10 +3,10 @@
  * does, optionally overridden by a JSON file using CLIP's constructor argument names (snake_case, as upstream
  * spells them: embed_dim, vision_width, transformer_heads, ...), then checked against every tensor shape.
  */
-import { readFileSync } from "node:fs";
 import { GritlocError } from "../../errors.js";
 import type { WeightReader } from "../../onnx/nn/context.js";
 import type { BlockNames, LinearNames } from "../../onnx/nn/names.js";
+import { readConfigText } from "../weights/read-config-text.js";
 import { type ClipNames, type ClipNaming, clipNames, countLayers, LAYER_PATTERNS } from "./weight-names.js";
 
 export interface ClipConfig {
@@ -83,15 +83,7 @@ export function parseClipConfigJson(text: string, path: string): Partial<ClipCon
 
 /** Reads and parses a config file. */
 export function readClipConfigFile(path: string): Partial<ClipConfig> {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new GritlocError("E_NOT_FOUND", `Cannot read CLIP config ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return parseClipConfigJson(text, path);
+  return parseClipConfigJson(readConfigText(path, "CLIP config"), path);
 }
 
 /** Hyper-parameters from tensor shapes, as `build_model` infers them (heads = width / 64). */

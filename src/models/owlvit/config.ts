@@ -3,8 +3,8 @@
  * `vision_config`, `projection_dim`), with the defaults of upstream `configuration_owlvit.py` for missing keys.
  * config JSON text → OwlVitConfig (camelCase, checked).
  */
-import { readFileSync } from "node:fs";
 import { GritlocError } from "../../errors.js";
+import { readConfigText } from "../weights/read-config-text.js";
 
 export interface OwlVitTextConfig {
   readonly vocabSize: number;
@@ -185,18 +185,8 @@ function checkConsistency(c: OwlVitConfig, path: string): void {
  * @throws GritlocError E_NOT_FOUND when it cannot be read, E_WEIGHTS_INVALID when it is malformed.
  */
 export function readOwlVitConfig(path: string): OwlVitConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new GritlocError(
-      "E_NOT_FOUND",
-      `Cannot read OWL-ViT config ${path}: ${(error as Error).message}. Run \`gritloc models fetch owlvit-b32\` ` +
-        "or pass the checkpoint's config.json.",
-      { cause: error },
-    );
-  }
-  return parseOwlVitConfig(text, path);
+  const nextStep = "Run `gritloc models fetch owlvit-b32` or pass the checkpoint's config.json.";
+  return parseOwlVitConfig(readConfigText(path, "OWL-ViT config", nextStep), path);
 }
 
 /** Patches per side of the feature map (image_size / patch_size). */

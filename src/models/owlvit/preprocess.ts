@@ -3,9 +3,9 @@
  * with CLIP's mean/std, in float32 with upstream's rounding at each step.
  * RgbImage (HWC uint8, image_size²) → pixel_values Float32Array [1, 3, H, W].
  */
-import { readFileSync } from "node:fs";
 import { GritlocError, invalidOption } from "../../errors.js";
 import type { RgbImage } from "../../vision/image.js";
+import { readConfigText } from "../weights/read-config-text.js";
 
 /** What the processor does to the resized image; resolved once from `preprocessor_config.json`. */
 export interface OwlVitPreprocessing {
@@ -106,19 +106,7 @@ export function parseOwlVitPreprocessing(text: string, path: string, imageSize: 
 
 /** Reads and parses a preprocessor config file (E_NOT_FOUND when unreadable). */
 export function readOwlVitPreprocessing(path: string, imageSize: number): OwlVitPreprocessing {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new GritlocError(
-      "E_NOT_FOUND",
-      `Cannot read preprocessor config ${path}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  return parseOwlVitPreprocessing(text, path, imageSize);
+  return parseOwlVitPreprocessing(readConfigText(path, "preprocessor config"), path, imageSize);
 }
 
 /**
