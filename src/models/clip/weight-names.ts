@@ -3,7 +3,13 @@
  * `attn.in_proj_weight`) or Hugging Face names (`CLIPModel` safetensors, separate q/k/v). The graph builders
  * take these name sets, so the same transformer code serves both layouts (and OWL-ViT's).
  */
-import type { BlockNames, LayerNormNames, LinearNames } from "../../onnx/nn/names.js";
+import {
+  type BlockNames,
+  type LayerNormNames,
+  type LinearNames,
+  layerNormNames,
+  linearNames,
+} from "../../onnx/nn/names.js";
 
 export type ClipNaming = "openai" | "huggingface";
 
@@ -32,12 +38,8 @@ export interface ClipNames {
   readonly vision: ClipVisionNames;
 }
 
-function ln(prefix: string): LayerNormNames {
-  return { weight: `${prefix}.weight`, bias: `${prefix}.bias` };
-}
-function linear(prefix: string): LinearNames {
-  return { weight: `${prefix}.weight`, bias: `${prefix}.bias` };
-}
+const ln = layerNormNames;
+const linear = linearNames;
 
 function openAiBlock(prefix: string): BlockNames {
   return {
@@ -50,7 +52,8 @@ function openAiBlock(prefix: string): BlockNames {
   };
 }
 
-function hfBlock(prefix: string): BlockNames {
+/** One Hugging Face `CLIPEncoderLayer` (OWL-ViT's `OwlViTEncoderLayer` has the same names). */
+function hfEncoderLayer(prefix: string): BlockNames {
   return {
     ln1: ln(`${prefix}.layer_norm1`),
     attention: {
@@ -66,6 +69,11 @@ function hfBlock(prefix: string): BlockNames {
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** The `count` encoder layers of a Hugging Face CLIP-style tower: `<tower>.encoder.layers.<i>.*`. */
+export function hfEncoderLayers(tower: string, count: number): BlockNames[] {
+  return range(count).map((i) => hfEncoderLayer(`${tower}.encoder.layers.${i}`));
+}
 
 /** OpenAI `clip/model.py` state-dict names. */
 export function openAiClipNames(textLayers: number, visionLayers: number): ClipNames {
@@ -98,7 +106,7 @@ export function huggingFaceClipNames(textLayers: number, visionLayers: number): 
     text: {
       tokenEmbedding: "text_model.embeddings.token_embedding.weight",
       positionalEmbedding: "text_model.embeddings.position_embedding.weight",
-      blocks: range(textLayers).map((i) => hfBlock(`text_model.encoder.layers.${i}`)),
+      blocks: hfEncoderLayers("text_model", textLayers),
       lnFinal: ln("text_model.final_layer_norm"),
       // nn.Linear(width, embed, bias=False): weight [embed, width].
       projection: { weight: "text_projection.weight" },
@@ -109,7 +117,7 @@ export function huggingFaceClipNames(textLayers: number, visionLayers: number): 
       positionalEmbedding: "vision_model.embeddings.position_embedding.weight",
       // "pre_layrnorm" is Hugging Face's spelling.
       lnPre: ln("vision_model.pre_layrnorm"),
-      blocks: range(visionLayers).map((i) => hfBlock(`vision_model.encoder.layers.${i}`)),
+      blocks: hfEncoderLayers("vision_model", visionLayers),
       lnPost: ln("vision_model.post_layernorm"),
       projection: { weight: "visual_projection.weight" },
     },

@@ -3,7 +3,14 @@
  * (`owlvit.text_model.*`, `owlvit.vision_model.*`, `class_head.*`, `box_head.*`, `layer_norm.*`), as the name
  * sets the shared transformer layers (`src/onnx/nn/`) take.
  */
-import type { BlockNames, LayerNormNames, LinearNames } from "../../onnx/nn/names.js";
+import {
+  type BlockNames,
+  type LayerNormNames,
+  type LinearNames,
+  layerNormNames,
+  linearNames,
+} from "../../onnx/nn/names.js";
+import { hfEncoderLayers } from "../clip/weight-names.js";
 
 export interface OwlVitTextNames {
   readonly tokenEmbedding: string;
@@ -44,27 +51,8 @@ export interface OwlVitNames {
 /** The tensor every OWL-ViT detection checkpoint has; used to recognise one. */
 export const OWLVIT_MARKER_TENSOR = "owlvit.vision_model.embeddings.patch_embedding.weight";
 
-const ln = (prefix: string): LayerNormNames => ({ weight: `${prefix}.weight`, bias: `${prefix}.bias` });
-const dense = (prefix: string): LinearNames => ({ weight: `${prefix}.weight`, bias: `${prefix}.bias` });
-
-/** One `OwlViTEncoderLayer` (same layout as Hugging Face `CLIPEncoderLayer`). */
-function encoderLayer(prefix: string): BlockNames {
-  return {
-    ln1: ln(`${prefix}.layer_norm1`),
-    attention: {
-      q: dense(`${prefix}.self_attn.q_proj`),
-      k: dense(`${prefix}.self_attn.k_proj`),
-      v: dense(`${prefix}.self_attn.v_proj`),
-    },
-    out: dense(`${prefix}.self_attn.out_proj`),
-    ln2: ln(`${prefix}.layer_norm2`),
-    fc: dense(`${prefix}.mlp.fc1`),
-    proj: dense(`${prefix}.mlp.fc2`),
-  };
-}
-
-const layers = (prefix: string, count: number): BlockNames[] =>
-  Array.from({ length: count }, (_, i) => encoderLayer(`${prefix}.encoder.layers.${i}`));
+const ln = layerNormNames;
+const dense = linearNames;
 
 /** The name sets of a checkpoint with `textLayers` and `visionLayers` encoder layers. */
 export function owlVitNames(textLayers: number, visionLayers: number): OwlVitNames {
@@ -74,7 +62,8 @@ export function owlVitNames(textLayers: number, visionLayers: number): OwlVitNam
     text: {
       tokenEmbedding: `${t}.embeddings.token_embedding.weight`,
       positionEmbedding: `${t}.embeddings.position_embedding.weight`,
-      blocks: layers(t, textLayers),
+      // `OwlViTEncoderLayer` has Hugging Face `CLIPEncoderLayer`'s names.
+      blocks: hfEncoderLayers(t, textLayers),
       finalLayerNorm: ln(`${t}.final_layer_norm`),
       projection: { weight: "owlvit.text_projection.weight" },
     },
@@ -84,7 +73,7 @@ export function owlVitNames(textLayers: number, visionLayers: number): OwlVitNam
       positionEmbedding: `${v}.embeddings.position_embedding.weight`,
       // OWL-ViT spells it "pre_layernorm" (Hugging Face CLIP: "pre_layrnorm").
       preLayerNorm: ln(`${v}.pre_layernorm`),
-      blocks: layers(v, visionLayers),
+      blocks: hfEncoderLayers(v, visionLayers),
       postLayerNorm: ln(`${v}.post_layernorm`),
     },
     heads: {

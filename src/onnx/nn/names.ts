@@ -8,6 +8,11 @@ export interface LayerNormNames {
   readonly bias: string;
 }
 
+/** A torch `LayerNorm` module's parameter names: `<prefix>.weight`, `<prefix>.bias`. */
+export function layerNormNames(prefix: string): LayerNormNames {
+  return { weight: `${prefix}.weight`, bias: `${prefix}.bias` };
+}
+
 export interface LinearNames {
   readonly weight: string;
   readonly bias?: string;
@@ -16,6 +21,11 @@ export interface LinearNames {
    * e.g. OpenAI CLIP's `text_projection` and `visual.proj`.
    */
   readonly layout?: "out_in" | "in_out";
+}
+
+/** A torch `nn.Linear` (with bias) module's parameter names: `<prefix>.weight` [out, in], `<prefix>.bias`. */
+export function linearNames(prefix: string): LinearNames {
+  return { weight: `${prefix}.weight`, bias: `${prefix}.bias` };
 }
 
 /** Attention input projections: fused (OpenAI `in_proj_weight` [3W, W]) or separate q/k/v (Hugging Face). */
