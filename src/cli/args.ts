@@ -42,6 +42,14 @@ export function parseCommandArgs<S extends FlagSpec>(argv: readonly string[], sp
   }
 }
 
+/** Parses argv for a command that takes no positional arguments: its flags, or an error naming the extras. */
+export function parseFlagsOnly<S extends FlagSpec>(argv: readonly string[], spec: S): ParsedFlags<S> {
+  const { flags, positionals } = parseCommandArgs(argv, spec);
+  if (positionals.length > 0)
+    throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
+  return flags;
+}
+
 /** The value of a required string flag, or an error that names it. */
 export function requireFlag(value: string | undefined, flag: string): string {
   if (value === undefined || value === "") throw invalidOption(`--${flag}`, "a value (required)", value);
@@ -63,4 +71,28 @@ export function parseNumberFlag(value: string, flag: string): number {
   if (value.trim() === "" || !Number.isFinite(parsed))
     throw invalidOption(`--${flag}`, "a finite number", value);
   return parsed;
+}
+
+/**
+ * `--option key=value` pairs → an options object; a value is read as JSON when it parses ("0.5", "[100,200]",
+ * "true"), else kept as text. `example` is the pair the error for a missing "=" shows.
+ * @example
+ * parseOptionFlags(["alpha=0.5", "mode=hf"], "alpha=0.5"); // { alpha: 0.5, mode: "hf" }
+ */
+export function parseOptionFlags(
+  pairs: readonly string[] | undefined,
+  example: string,
+): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw invalidOption("--option", `key=value (e.g. --option ${example})`, pair);
+    const value = pair.slice(eq + 1);
+    try {
+      options[pair.slice(0, eq)] = JSON.parse(value);
+    } catch {
+      options[pair.slice(0, eq)] = value;
+    }
+  }
+  return options;
 }

@@ -9,11 +9,16 @@ import { type DemoResult, type RunDemoOptions, runDemo } from "../demo/run-demo.
 import { invalidOption } from "../errors.js";
 import { formatScoresTable } from "../grit/scores-table.js";
 import type { ModelSpec } from "../models/registry.js";
-import type { SlicVitOptions } from "../models/slicvit/options.js";
-import type { PrecisionRequest, ProviderRequest } from "../onnx/session.js";
 import { formatDuration } from "../run/run-progress.js";
-import { type ParsedFlags, parseCommandArgs, parseIntegerFlag, parseNumberFlag } from "./args.js";
+import { type ParsedFlags, parseFlagsOnly, parseIntegerFlag } from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
+import {
+  MODEL_FLAG_SPEC,
+  type ModelFlagRules,
+  modelFamilyFromFlags,
+  modelSpecFromFlags,
+} from "./model-flags.js";
+import { RUNTIME_FLAG_SPEC, runtimeFromFlags } from "./runtime-flags.js";
 
 const spec = {
   out: { type: "string" },
@@ -21,19 +26,9 @@ const spec = {
   "interrupt-after": { type: "string" },
   threads: { type: "string" },
   "no-png": { type: "boolean" },
-  model: { type: "string" },
-  weights: { type: "string" },
-  config: { type: "string" },
-  vocab: { type: "string" },
-  "preprocessor-config": { type: "string" },
-  seed: { type: "string" },
-  alpha: { type: "string" },
-  "n-segments": { type: "string" },
-  option: { type: "string", multiple: true },
-  provider: { type: "string" },
-  precision: { type: "string" },
+  ...MODEL_FLAG_SPEC,
+  ...RUNTIME_FLAG_SPEC,
   "model-threads": { type: "string" },
-  "cache-dir": { type: "string" },
 } as const;
 
 type DemoFlags = ParsedFlags<typeof spec>;
@@ -41,100 +36,32 @@ type DemoFlags = ParsedFlags<typeof spec>;
 /** The default output folder, relative to the current one. */
 const DEFAULT_OUT = "gritloc-demo";
 
-/** `--option key=value` pairs; values are read as JSON when they parse, else as text (as `gritloc infer`). */
-function optionFlags(flags: DemoFlags): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
-  for (const pair of flags.option ?? []) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw invalidOption("--option", "key=value (e.g. --option alpha=0.5)", pair);
-    const value = pair.slice(eq + 1);
-    try {
-      options[pair.slice(0, eq)] = JSON.parse(value);
-    } catch {
-      options[pair.slice(0, eq)] = value;
-    }
-  }
-  return options;
-}
-
-function slicVitOptions(flags: DemoFlags): SlicVitOptions {
-  const options: { -readonly [K in keyof SlicVitOptions]: SlicVitOptions[K] } = optionFlags(flags);
-  if (flags.alpha !== undefined) options.alpha = parseNumberFlag(flags.alpha, "alpha");
-  if (flags["n-segments"] !== undefined) {
-    options.nSegments = flags["n-segments"]
-      .split(",")
-      .map((n) => parseIntegerFlag(n.trim(), "n-segments", { min: 1 }));
-  }
-  return options;
-}
+/** The demo runs without arguments, so it defaults to smoke; its file flags are optional, so not "required". */
+const DEMO_MODEL_RULES = {
+  defaultModel: "smoke",
+  missingFile: "a file path",
+} as const satisfies ModelFlagRules;
 
 /** `--model` and its flags → a ModelSpec; slicvit/owlvit without --weights use the fetched default files. */
 async function modelSpec(flags: DemoFlags): Promise<ModelSpec> {
-  const family = flags.model ?? "smoke";
-  if (family === "smoke") {
-    return {
-      family,
-      ...(flags.seed === undefined ? {} : { seed: parseIntegerFlag(flags.seed, "seed", { min: 0 }) }),
-      ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
-      options: slicVitOptions(flags),
-    };
-  }
-  if (family !== "slicvit" && family !== "owlvit") {
-    throw invalidOption("--model", '"smoke", "slicvit" or "owlvit"', family);
-  }
+  const family = modelFamilyFromFlags(flags, DEMO_MODEL_RULES);
+  if (family === "smoke") return modelSpecFromFlags(flags, DEMO_MODEL_RULES);
+  // --seed seeds only the random smoke model; said before the fetched files are looked for, so that a missing
+  // download does not hide it.
   if (flags.seed !== undefined)
     throw invalidOption("--seed", "no value except with --model smoke", flags.seed);
   const fetched = flags.weights === undefined ? await fetchedModelSpec(family) : undefined;
-  const path = (flag: "weights" | "vocab" | "config", fallback: string | undefined): string => {
-    const value = flags[flag] ?? fallback;
-    if (value === undefined || value === "") throw invalidOption(`--${flag}`, "a file path", value);
-    return value;
-  };
-  if (family === "slicvit") {
-    const base = fetched?.family === "slicvit" ? fetched : undefined;
-    const config = flags.config ?? (typeof base?.config === "string" ? base.config : undefined);
-    return {
-      family,
-      weights: path("weights", base?.weights),
-      vocab: path("vocab", base?.vocab),
-      ...(config === undefined ? {} : { config }),
-      ...(base?.name === undefined ? {} : { name: base.name }),
-      options: slicVitOptions(flags),
-    };
-  }
-  for (const slicVitOnly of ["alpha", "n-segments"] as const) {
-    if (flags[slicVitOnly] !== undefined)
-      throw invalidOption(`--${slicVitOnly}`, "no value with --model owlvit", flags[slicVitOnly]);
-  }
-  const base = fetched?.family === "owlvit" ? fetched : undefined;
-  const preprocessorConfig = flags["preprocessor-config"] ?? base?.preprocessorConfig;
-  return {
-    family,
-    weights: path("weights", base?.weights),
-    config: path("config", base?.config),
-    vocab: path("vocab", base?.vocab),
-    ...(preprocessorConfig === undefined ? {} : { preprocessorConfig }),
-    ...(base?.name === undefined ? {} : { name: base.name }),
-    options: optionFlags(flags),
-  };
+  return modelSpecFromFlags(flags, { ...DEMO_MODEL_RULES, fallback: fetched });
 }
 
 /** Flags → the options object `runDemo` takes (exported for tests). */
 export async function demoOptions(argv: readonly string[]): Promise<RunDemoOptions> {
-  const { flags, positionals } = parseCommandArgs(argv, spec);
-  if (positionals.length > 0) {
-    throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
-  }
-  const int = (name: "scenes" | "interrupt-after" | "threads" | "model-threads", min: number) => {
+  const flags = parseFlagsOnly(argv, spec);
+  const int = (name: "scenes" | "interrupt-after" | "threads", min: number) => {
     const value = flags[name];
     return value === undefined ? undefined : parseIntegerFlag(value, name, { min });
   };
-  const runtime = {
-    ...(flags.provider === undefined ? {} : { provider: flags.provider as ProviderRequest }),
-    ...(flags.precision === undefined ? {} : { precision: flags.precision as PrecisionRequest }),
-    ...(flags["model-threads"] === undefined ? {} : { threads: int("model-threads", 1) }),
-    ...(flags["cache-dir"] === undefined ? {} : { cacheDir: flags["cache-dir"] }),
-  };
+  const runtime = runtimeFromFlags(flags, "model-threads");
   const optional = {
     scenes: int("scenes", 8),
     interruptAfter: int("interrupt-after", 1),

@@ -1,30 +1,22 @@
 /**
- * `gritloc infer`: flags → ModelSpec (one mapping per family, below) + run options → `runInference`, with a
+ * `gritloc infer`: flags → ModelSpec (`model-flags.ts`) + run options → `runInference`, with a
  * progress bar (cli-progress on a terminal, a line every few seconds otherwise) and a summary. Exits 1 when
  * samples failed.
  */
 import { Presets, SingleBar } from "cli-progress";
 import { invalidOption } from "../errors.js";
-import type { ModelSpec } from "../models/registry.js";
-import type { SlicVitOptions } from "../models/slicvit/options.js";
-import type { PrecisionRequest, ProviderRequest } from "../onnx/session.js";
 import type { RunEvent, RunSummary } from "../run/run-event.js";
 import { type RunInferenceOptions, runInference } from "../run/run-inference.js";
 import { formatDuration, ProgressMeter, type ProgressSnapshot } from "../run/run-progress.js";
-import {
-  type ParsedFlags,
-  parseCommandArgs,
-  parseIntegerFlag,
-  parseNumberFlag,
-  requireFlag,
-} from "./args.js";
+import { type ParsedFlags, parseFlagsOnly, parseIntegerFlag, requireFlag } from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
+import { MODEL_FLAG_SPEC, modelSpecFromFlags } from "./model-flags.js";
+import { RUNTIME_FLAG_SPEC, runtimeFromFlags } from "./runtime-flags.js";
 
 const spec = {
   samples: { type: "string" },
   images: { type: "string" },
   run: { type: "string" },
-  model: { type: "string" },
   end: { type: "string" },
   shard: { type: "string" },
   "shard-only": { type: "boolean" },
@@ -32,99 +24,16 @@ const spec = {
   "retry-errors": { type: "boolean" },
   threads: { type: "string" },
   "chunk-size": { type: "string" },
-  provider: { type: "string" },
-  precision: { type: "string" },
+  ...MODEL_FLAG_SPEC,
+  ...RUNTIME_FLAG_SPEC,
   "model-threads": { type: "string" },
-  "cache-dir": { type: "string" },
-  weights: { type: "string" },
-  config: { type: "string" },
-  vocab: { type: "string" },
-  "preprocessor-config": { type: "string" },
-  seed: { type: "string" },
-  alpha: { type: "string" },
-  "n-segments": { type: "string" },
-  option: { type: "string", multiple: true },
 } as const;
 
 type InferFlags = ParsedFlags<typeof spec>;
 
-/** `--option key=value` pairs; values are read as JSON when they parse ("0.5", "[100,200]"), else as text. */
-function parseOptionFlags(flags: InferFlags): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
-  for (const pair of flags.option ?? []) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw invalidOption("--option", "key=value (e.g. --option alpha=0.5)", pair);
-    const value = pair.slice(eq + 1);
-    try {
-      options[pair.slice(0, eq)] = JSON.parse(value);
-    } catch {
-      options[pair.slice(0, eq)] = value;
-    }
-  }
-  return options;
-}
-
-function slicVitOptions(flags: InferFlags): SlicVitOptions {
-  const options: { -readonly [K in keyof SlicVitOptions]: SlicVitOptions[K] } = parseOptionFlags(flags);
-  if (flags.alpha !== undefined) options.alpha = parseNumberFlag(flags.alpha, "alpha");
-  if (flags["n-segments"] !== undefined) {
-    options.nSegments = flags["n-segments"]
-      .split(",")
-      .map((n) => parseIntegerFlag(n.trim(), "n-segments", { min: 1 }));
-  }
-  return options;
-}
-
-/**
- * `--model NAME` → ModelSpec, one entry per family. Adding a family (e.g. owlvit) is one entry here; its
- * options come from `--option key=value`.
- */
-export const MODEL_FLAGS: Readonly<Record<string, (flags: InferFlags) => ModelSpec>> = {
-  smoke: (flags) => ({
-    family: "smoke",
-    ...(flags.seed === undefined ? {} : { seed: parseIntegerFlag(flags.seed, "seed", { min: 0 }) }),
-    ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
-    options: slicVitOptions(flags),
-  }),
-  slicvit: (flags) => ({
-    family: "slicvit",
-    weights: requireFlag(flags.weights, "weights"),
-    vocab: requireFlag(flags.vocab, "vocab"),
-    ...(flags.config === undefined ? {} : { config: flags.config }),
-    options: slicVitOptions(flags),
-  }),
-  owlvit: (flags) => {
-    for (const slicVitOnly of ["alpha", "n-segments", "seed"] as const) {
-      if (flags[slicVitOnly] !== undefined)
-        throw invalidOption(`--${slicVitOnly}`, "no value with --model owlvit", flags[slicVitOnly]);
-    }
-    return {
-      family: "owlvit",
-      weights: requireFlag(flags.weights, "weights"),
-      config: requireFlag(flags.config, "config"),
-      vocab: requireFlag(flags.vocab, "vocab"),
-      ...(flags["preprocessor-config"] === undefined
-        ? {}
-        : { preprocessorConfig: flags["preprocessor-config"] }),
-      options: parseOptionFlags(flags),
-    };
-  },
-};
-
-function modelSpec(flags: InferFlags): ModelSpec {
-  const name = requireFlag(flags.model, "model");
-  const toSpec = MODEL_FLAGS[name];
-  if (toSpec === undefined) {
-    throw invalidOption("--model", `one of ${Object.keys(MODEL_FLAGS).join(", ")}`, name);
-  }
-  return toSpec(flags);
-}
-
 /** Flags → the options object `runInference` takes (exported for tests). */
 export function inferOptions(argv: readonly string[]): RunInferenceOptions {
-  const { flags, positionals } = parseCommandArgs(argv, spec);
-  if (positionals.length > 0)
-    throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
+  const flags = parseFlagsOnly(argv, spec);
   const end = flags.end;
   if (end !== undefined && end !== "head" && end !== "tail")
     throw invalidOption("--end", '"head" or "tail"', end);
@@ -135,12 +44,7 @@ export function inferOptions(argv: readonly string[]): RunInferenceOptions {
     const value = flags[name];
     return typeof value === "string" ? parseIntegerFlag(value, name, { min }) : undefined;
   };
-  const runtime = {
-    ...(flags.provider === undefined ? {} : { provider: flags.provider as ProviderRequest }),
-    ...(flags.precision === undefined ? {} : { precision: flags.precision as PrecisionRequest }),
-    ...(flags["model-threads"] === undefined ? {} : { threads: int("model-threads", 1) }),
-    ...(flags["cache-dir"] === undefined ? {} : { cacheDir: flags["cache-dir"] }),
-  };
+  const runtime = runtimeFromFlags(flags, "model-threads");
   const optional = {
     end,
     shard: flags.shard,
@@ -153,7 +57,7 @@ export function inferOptions(argv: readonly string[]): RunInferenceOptions {
     samples: requireFlag(flags.samples, "samples"),
     images: requireFlag(flags.images, "images"),
     run: requireFlag(flags.run, "run"),
-    model: modelSpec(flags),
+    model: modelSpecFromFlags(flags),
     runtime,
     retryErrors: flags["retry-errors"] === true,
     ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),

@@ -5,97 +5,36 @@
 import { writeFile } from "node:fs/promises";
 import { invalidOption } from "../errors.js";
 import { localizeImage } from "../models/localize-image.js";
-import type { ModelSpec } from "../models/registry.js";
-import type { SlicVitOptions } from "../models/slicvit/options.js";
-import type { PrecisionRequest, ProviderRequest } from "../onnx/session.js";
 import { heatmapOverlayPng } from "../viz/heatmap-overlay.js";
-import { parseCommandArgs, parseIntegerFlag, parseNumberFlag, requireFlag } from "./args.js";
+import { parseFlagsOnly, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
+import { MODEL_FLAG_SPEC, type ModelFlagRules, modelSpecFromFlags } from "./model-flags.js";
+import { RUNTIME_FLAG_SPEC, runtimeFromFlags } from "./runtime-flags.js";
 
 const spec = {
-  model: { type: "string" },
-  weights: { type: "string" },
-  config: { type: "string" },
-  vocab: { type: "string" },
-  seed: { type: "string" },
+  ...MODEL_FLAG_SPEC,
   image: { type: "string" },
   query: { type: "string", multiple: true, short: "q" },
   json: { type: "boolean" },
   heatmap: { type: "string" },
-  provider: { type: "string" },
-  precision: { type: "string" },
+  ...RUNTIME_FLAG_SPEC,
   threads: { type: "string" },
-  "cache-dir": { type: "string" },
-  alpha: { type: "string" },
-  "n-segments": { type: "string" },
-  "preprocessor-config": { type: "string" },
-  option: { type: "string", multiple: true },
 } as const;
+
+/**
+ * localize is the SLICViT command (slicvit by default). Its usage documents `--option` for OWL-ViT only, and it
+ * has never read `--option` for the SLICViT families (they take `--alpha` and `--n-segments` here).
+ */
+const LOCALIZE_MODEL_RULES: ModelFlagRules = {
+  defaultModel: "slicvit",
+  option: { families: ["owlvit"], example: "mode=hf" },
+};
 
 /** `out.png` for one query; `out-q1.png`, `out-q2.png`, … for several. */
 export function heatmapPath(base: string, index: number, count: number): string {
   if (count === 1) return base;
   const dot = base.toLowerCase().endsWith(".png") ? base.length - 4 : base.length;
   return `${base.slice(0, dot)}-q${index + 1}${base.slice(dot)}`;
-}
-
-type LocalizeFlags = ReturnType<typeof parseCommandArgs<typeof spec>>["flags"];
-
-/** `--model owlvit`: its files and `--option key=value` options (values read as JSON when they parse). */
-function owlVitSpec(flags: LocalizeFlags): ModelSpec {
-  for (const slicVitOnly of ["alpha", "n-segments", "seed"] as const) {
-    if (flags[slicVitOnly] !== undefined)
-      throw invalidOption(`--${slicVitOnly}`, "no value with --model owlvit", flags[slicVitOnly]);
-  }
-  const options: Record<string, unknown> = {};
-  for (const pair of flags.option ?? []) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw invalidOption("--option", "key=value (e.g. --option mode=hf)", pair);
-    const value = pair.slice(eq + 1);
-    try {
-      options[pair.slice(0, eq)] = JSON.parse(value);
-    } catch {
-      options[pair.slice(0, eq)] = value;
-    }
-  }
-  return {
-    family: "owlvit",
-    weights: requireFlag(flags.weights, "weights"),
-    config: requireFlag(flags.config, "config"),
-    vocab: requireFlag(flags.vocab, "vocab"),
-    ...(flags["preprocessor-config"] === undefined
-      ? {}
-      : { preprocessorConfig: flags["preprocessor-config"] }),
-    options,
-  };
-}
-
-function modelSpec(flags: ReturnType<typeof parseCommandArgs<typeof spec>>["flags"]): ModelSpec {
-  const options: { -readonly [K in keyof SlicVitOptions]: SlicVitOptions[K] } = {};
-  if (flags.alpha !== undefined) options.alpha = parseNumberFlag(flags.alpha, "alpha");
-  if (flags["n-segments"] !== undefined) {
-    options.nSegments = flags["n-segments"]
-      .split(",")
-      .map((n) => parseIntegerFlag(n.trim(), "n-segments", { min: 1 }));
-  }
-  const family = flags.model ?? "slicvit";
-  if (family === "smoke") {
-    return {
-      family: "smoke",
-      ...(flags.seed === undefined ? {} : { seed: parseIntegerFlag(flags.seed, "seed", { min: 0 }) }),
-      ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
-      options,
-    };
-  }
-  if (family === "owlvit") return owlVitSpec(flags);
-  if (family !== "slicvit") throw invalidOption("--model", '"slicvit", "smoke" or "owlvit"', family);
-  return {
-    family: "slicvit",
-    weights: requireFlag(flags.weights, "weights"),
-    vocab: requireFlag(flags.vocab, "vocab"),
-    ...(flags.config === undefined ? {} : { config: flags.config }),
-    options,
-  };
 }
 
 export const localizeCommand: CliCommand = {
@@ -131,21 +70,13 @@ OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also ow
                     maxBoxes=10, fallbackToBest=true, truncateQueries=true`,
 
   async run(argv, io) {
-    const { flags, positionals } = parseCommandArgs(argv, spec);
-    if (positionals.length > 0)
-      throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
+    const flags = parseFlagsOnly(argv, spec);
     const image = requireFlag(flags.image, "image");
     const queries = flags.query ?? [];
     if (queries.length === 0) throw invalidOption("--query", "at least one query", undefined);
-    const runtime = {
-      ...(flags.provider === undefined ? {} : { provider: flags.provider as ProviderRequest }),
-      ...(flags.precision === undefined ? {} : { precision: flags.precision as PrecisionRequest }),
-      ...(flags.threads === undefined
-        ? {}
-        : { threads: parseIntegerFlag(flags.threads, "threads", { min: 1 }) }),
-      ...(flags["cache-dir"] === undefined ? {} : { cacheDir: flags["cache-dir"] }),
-    };
-    const result = await localizeImage({ model: modelSpec(flags), runtime, image, queries });
+    const runtime = runtimeFromFlags(flags, "threads");
+    const model = modelSpecFromFlags(flags, LOCALIZE_MODEL_RULES);
+    const result = await localizeImage({ model, runtime, image, queries });
     const { width, height } = result.image;
     if (flags.json === true) {
       const json = {

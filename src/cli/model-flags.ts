@@ -1,0 +1,183 @@
+/**
+ * The model flags of `infer`, `demo` and `localize`: their FlagSpec entries and flags → ModelSpec, one mapping
+ * per family. Where the commands differ (the default family, the demo's fetched files, where `--option` applies),
+ * each says so in its ModelFlagRules.
+ */
+import { invalidOption } from "../errors.js";
+import type { ModelSpec } from "../models/registry.js";
+import type { SlicVitOptions } from "../models/slicvit/options.js";
+import {
+  type ParsedFlags,
+  parseIntegerFlag,
+  parseNumberFlag,
+  parseOptionFlags,
+  requireFlag,
+} from "./args.js";
+
+/** `--model` and the flags its families read; spread into a command's FlagSpec. */
+export const MODEL_FLAG_SPEC = {
+  model: { type: "string" },
+  weights: { type: "string" },
+  config: { type: "string" },
+  vocab: { type: "string" },
+  "preprocessor-config": { type: "string" },
+  seed: { type: "string" },
+  alpha: { type: "string" },
+  "n-segments": { type: "string" },
+  option: { type: "string", multiple: true },
+} as const;
+
+/** The model flags a command parsed (every one optional, so callers and tests may give only some). */
+export type ModelFlags = Partial<ParsedFlags<typeof MODEL_FLAG_SPEC>>;
+
+export type ModelFamily = ModelSpec["family"];
+
+/** What a fallback gives for the flags left out: a ModelSpec's files and display name (any ModelSpec fits). */
+export interface ModelFiles {
+  readonly family: ModelFamily;
+  readonly weights?: string;
+  /** Used only when it is a path (a slicvit spec may hold the config inline). */
+  readonly config?: unknown;
+  readonly vocab?: string;
+  readonly preprocessorConfig?: string;
+  readonly name?: string;
+}
+
+/** How one command reads the model flags, where it differs from `gritloc infer` (the defaults). */
+export interface ModelFlagRules {
+  /** The family without `--model`. @default none: `--model` is required */
+  readonly defaultModel?: ModelFamily;
+  /** Files and display name for the file flags left out, used when its family is the one chosen. */
+  readonly fallback?: ModelFiles;
+  /** What a missing file flag is said to need. @default "a value (required)" */
+  readonly missingFile?: string;
+  /** The families `--option` is read for, and the example its error shows. @default every family, "alpha=0.5" */
+  readonly option?: { readonly families: readonly ModelFamily[]; readonly example: string };
+}
+
+type FileFlag = "weights" | "config" | "vocab" | "preprocessor-config";
+
+const SPEC_FIELD = {
+  weights: "weights",
+  config: "config",
+  vocab: "vocab",
+  "preprocessor-config": "preprocessorConfig",
+} as const satisfies Record<FileFlag, string>;
+
+/** What a family's mapping reads: the flags, with the command's rules applied. */
+interface FamilyFlags {
+  readonly flags: ModelFlags;
+  /** A required file flag (or the fallback's file). */
+  file(flag: Exclude<FileFlag, "preprocessor-config">): string;
+  /** An optional file flag (or the fallback's file). */
+  optionalFile(flag: "config" | "preprocessor-config"): string | undefined;
+  /** The fallback's display name as a spread. */
+  name(): { name?: string };
+  /** `--option` pairs, or `{}` where this command does not read them for the family. */
+  options(): Record<string, unknown>;
+}
+
+/** `--option` pairs plus `--alpha` and `--n-segments` (the flags win). */
+function slicVitOptions(f: FamilyFlags): SlicVitOptions {
+  const options: { -readonly [K in keyof SlicVitOptions]: SlicVitOptions[K] } = f.options();
+  const { alpha, "n-segments": nSegments } = f.flags;
+  if (alpha !== undefined) options.alpha = parseNumberFlag(alpha, "alpha");
+  if (nSegments !== undefined) {
+    options.nSegments = nSegments.split(",").map((n) => parseIntegerFlag(n.trim(), "n-segments", { min: 1 }));
+  }
+  return options;
+}
+
+/** `--model NAME` → ModelSpec, one entry per family; adding a family is one entry here (and its usage lines). */
+const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
+  smoke: (f) => ({
+    family: "smoke",
+    ...(f.flags.seed === undefined ? {} : { seed: parseIntegerFlag(f.flags.seed, "seed", { min: 0 }) }),
+    ...(f.flags.vocab === undefined ? {} : { vocab: f.flags.vocab }),
+    options: slicVitOptions(f),
+  }),
+  slicvit: (f) => {
+    const weights = f.file("weights");
+    const vocab = f.file("vocab");
+    const config = f.optionalFile("config");
+    return {
+      family: "slicvit",
+      weights,
+      vocab,
+      ...(config === undefined ? {} : { config }),
+      ...f.name(),
+      options: slicVitOptions(f),
+    };
+  },
+  owlvit: (f) => {
+    for (const slicVitOnly of ["alpha", "n-segments", "seed"] as const) {
+      if (f.flags[slicVitOnly] !== undefined)
+        throw invalidOption(`--${slicVitOnly}`, "no value with --model owlvit", f.flags[slicVitOnly]);
+    }
+    const weights = f.file("weights");
+    const config = f.file("config");
+    const vocab = f.file("vocab");
+    const preprocessorConfig = f.optionalFile("preprocessor-config");
+    return {
+      family: "owlvit",
+      weights,
+      config,
+      vocab,
+      ...(preprocessorConfig === undefined ? {} : { preprocessorConfig }),
+      ...f.name(),
+      options: f.options(),
+    };
+  },
+};
+
+const FAMILY_NAMES = Object.keys(FAMILIES) as ModelFamily[];
+
+/** The choices in the --model error: a required flag lists the table; a defaulted one quotes the default first. */
+function expectedModel(defaultModel: ModelFamily | undefined): string {
+  if (defaultModel === undefined) return `one of ${FAMILY_NAMES.join(", ")}`;
+  const quoted = [defaultModel, ...FAMILY_NAMES.filter((n) => n !== defaultModel)].map((n) => `"${n}"`);
+  return `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
+}
+
+/**
+ * The family `--model` names (or the command's default).
+ * @throws GritlocError E_INVALID_OPTION for a missing (where required) or unknown `--model`.
+ */
+export function modelFamilyFromFlags(flags: ModelFlags, rules: ModelFlagRules = {}): ModelFamily {
+  const name =
+    rules.defaultModel === undefined
+      ? requireFlag(flags.model, "model")
+      : (flags.model ?? rules.defaultModel);
+  if (!Object.hasOwn(FAMILIES, name)) throw invalidOption("--model", expectedModel(rules.defaultModel), name);
+  return name as ModelFamily;
+}
+
+/**
+ * The model flags → the ModelSpec `createLocalizer` takes.
+ * @throws GritlocError E_INVALID_OPTION naming the flag: an unknown model, a missing file, a bad number, a flag
+ *   the family does not take, an `--option` without "=".
+ * @example
+ * modelSpecFromFlags({ model: "slicvit", weights: "w.safetensors", vocab: "v.txt.gz", alpha: "0.5" });
+ * // { family: "slicvit", weights: "w.safetensors", vocab: "v.txt.gz", options: { alpha: 0.5 } }
+ */
+export function modelSpecFromFlags(flags: ModelFlags, rules: ModelFlagRules = {}): ModelSpec {
+  const family = modelFamilyFromFlags(flags, rules);
+  const fallback = rules.fallback?.family === family ? rules.fallback : undefined;
+  const fallbackFile = (flag: FileFlag) => {
+    const value = fallback?.[SPEC_FIELD[flag]];
+    return typeof value === "string" ? value : undefined;
+  };
+  const option = rules.option ?? { families: FAMILY_NAMES, example: "alpha=0.5" };
+  return FAMILIES[family]({
+    flags,
+    file: (flag) => {
+      const value = flags[flag] ?? fallbackFile(flag);
+      if (value === undefined || value === "")
+        throw invalidOption(`--${flag}`, rules.missingFile ?? "a value (required)", value);
+      return value;
+    },
+    optionalFile: (flag) => flags[flag] ?? fallbackFile(flag),
+    name: () => (fallback?.name === undefined ? {} : { name: fallback.name }),
+    options: () => (option.families.includes(family) ? parseOptionFlags(flags.option, option.example) : {}),
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Where a model runs, as flags: `--provider --precision --cache-dir` and a threads flag (named per command:
+ * `--model-threads` where `--threads` means worker threads) → the RuntimeOptions `createLocalizer` takes.
+ */
+import type { PrecisionRequest, ProviderRequest, RuntimeOptions } from "../onnx/session.js";
+import { type ParsedFlags, parseIntegerFlag } from "./args.js";
+
+/** Spread into a command's FlagSpec, with its threads flag beside it. */
+export const RUNTIME_FLAG_SPEC = {
+  provider: { type: "string" },
+  precision: { type: "string" },
+  "cache-dir": { type: "string" },
+} as const;
+
+export type RuntimeFlags = Partial<ParsedFlags<typeof RUNTIME_FLAG_SPEC>>;
+
+/**
+ * The runtime flags → RuntimeOptions holding only the flags given (provider and precision are checked when the
+ * session opens).
+ * @throws GritlocError E_INVALID_OPTION when the threads flag is not an integer ≥ 1.
+ * @example
+ * runtimeFromFlags({ provider: "cpu", "model-threads": "2" }, "model-threads"); // { provider: "cpu", threads: 2 }
+ */
+export function runtimeFromFlags<T extends string>(
+  flags: RuntimeFlags & { readonly [K in T]?: string | undefined },
+  threadsFlag: T,
+): RuntimeOptions {
+  const threads = flags[threadsFlag];
+  return {
+    ...(flags.provider === undefined ? {} : { provider: flags.provider as ProviderRequest }),
+    ...(flags.precision === undefined ? {} : { precision: flags.precision as PrecisionRequest }),
+    ...(threads === undefined ? {} : { threads: parseIntegerFlag(threads, threadsFlag, { min: 1 }) }),
+    ...(flags["cache-dir"] === undefined ? {} : { cacheDir: flags["cache-dir"] }),
+  };
+}
