@@ -5,8 +5,9 @@
  */
 import { GritlocError } from "../../errors.js";
 import type { WeightReader } from "../../onnx/nn/context.js";
-import type { BlockNames, LinearNames } from "../../onnx/nn/names.js";
+import type { BlockNames } from "../../onnx/nn/names.js";
 import { readConfigText } from "../weights/read-config-text.js";
+import { createShapeChecker, type ShapeChecker } from "../weights/shape-checker.js";
 import { type ClipNames, type ClipNaming, clipNames, countLayers, LAYER_PATTERNS } from "./weight-names.js";
 
 export interface ClipConfig {
@@ -114,40 +115,17 @@ export function inferClipConfig(
   };
 }
 
-function expectShape(weights: WeightReader, path: string, name: string, expected: readonly number[]): void {
-  const actual = weights.shape(name);
-  if (actual.length !== expected.length || actual.some((d, i) => d !== expected[i])) {
-    throw weightsError(
-      path,
-      `tensor "${name}" has shape [${actual.join(", ")}] but the config expects [${expected.join(", ")}]. ` +
-        "Fix the --config values or use the checkpoint they describe",
-    );
-  }
-}
-
-function expectLinear(
-  weights: WeightReader,
-  path: string,
-  names: LinearNames,
-  inp: number,
-  out: number,
-): void {
-  expectShape(weights, path, names.weight, names.layout === "in_out" ? [inp, out] : [out, inp]);
-  if (names.bias !== undefined) expectShape(weights, path, names.bias, [out]);
-}
-
-function expectBlock(weights: WeightReader, path: string, block: BlockNames, width: number): void {
-  expectShape(weights, path, block.ln1.weight, [width]);
-  expectShape(weights, path, block.ln1.bias, [width]);
-  if ("qkv" in block.attention) expectLinear(weights, path, block.attention.qkv, width, 3 * width);
+function expectBlock(check: ShapeChecker, block: BlockNames, width: number): void {
+  check.tensor(block.ln1.weight, [width]);
+  check.tensor(block.ln1.bias, [width]);
+  if ("qkv" in block.attention) check.linear(block.attention.qkv, width, 3 * width);
   else
-    for (const p of [block.attention.q, block.attention.k, block.attention.v])
-      expectLinear(weights, path, p, width, width);
-  expectLinear(weights, path, block.out, width, width);
-  expectShape(weights, path, block.ln2.weight, [width]);
-  expectShape(weights, path, block.ln2.bias, [width]);
-  expectLinear(weights, path, block.fc, width, 4 * width);
-  expectLinear(weights, path, block.proj, 4 * width, width);
+    for (const p of [block.attention.q, block.attention.k, block.attention.v]) check.linear(p, width, width);
+  check.linear(block.out, width, width);
+  check.tensor(block.ln2.weight, [width]);
+  check.tensor(block.ln2.bias, [width]);
+  check.linear(block.fc, width, 4 * width);
+  check.linear(block.proj, 4 * width, width);
 }
 
 /**
@@ -173,20 +151,29 @@ export function checkClipWeights(
       path,
       `image_resolution ${c.imageResolution} is not a multiple of vision_patch_size ${c.visionPatchSize}`,
     );
+  // A missing tensor is reported by the reader's own shape() error (E_WEIGHTS_INVALID naming file and tensor).
+  const check = createShapeChecker(weights, {
+    mismatch: (name, actual, expected) =>
+      weightsError(
+        path,
+        `tensor "${name}" has shape [${actual.join(", ")}] but the config expects [${expected.join(", ")}]. ` +
+          "Fix the --config values or use the checkpoint they describe",
+      ),
+  });
   const t = names.text;
-  expectShape(weights, path, t.tokenEmbedding, [c.vocabSize, c.transformerWidth]);
-  expectShape(weights, path, t.positionalEmbedding, [c.contextLength, c.transformerWidth]);
-  for (const block of t.blocks) expectBlock(weights, path, block, c.transformerWidth);
-  expectShape(weights, path, t.lnFinal.weight, [c.transformerWidth]);
-  expectShape(weights, path, t.lnFinal.bias, [c.transformerWidth]);
-  expectLinear(weights, path, t.projection, c.transformerWidth, c.embedDim);
+  check.tensor(t.tokenEmbedding, [c.vocabSize, c.transformerWidth]);
+  check.tensor(t.positionalEmbedding, [c.contextLength, c.transformerWidth]);
+  for (const block of t.blocks) expectBlock(check, block, c.transformerWidth);
+  check.tensor(t.lnFinal.weight, [c.transformerWidth]);
+  check.tensor(t.lnFinal.bias, [c.transformerWidth]);
+  check.linear(t.projection, c.transformerWidth, c.embedDim);
   const v = names.vision;
   const grid = c.imageResolution / c.visionPatchSize;
-  expectShape(weights, path, v.conv1, [c.visionWidth, 3, c.visionPatchSize, c.visionPatchSize]);
-  expectShape(weights, path, v.classEmbedding, [c.visionWidth]);
-  expectShape(weights, path, v.positionalEmbedding, [grid * grid + 1, c.visionWidth]);
-  expectShape(weights, path, v.lnPre.weight, [c.visionWidth]);
-  for (const block of v.blocks) expectBlock(weights, path, block, c.visionWidth);
-  expectShape(weights, path, v.lnPost.weight, [c.visionWidth]);
-  expectLinear(weights, path, v.projection, c.visionWidth, c.embedDim);
+  check.tensor(v.conv1, [c.visionWidth, 3, c.visionPatchSize, c.visionPatchSize]);
+  check.tensor(v.classEmbedding, [c.visionWidth]);
+  check.tensor(v.positionalEmbedding, [grid * grid + 1, c.visionWidth]);
+  check.tensor(v.lnPre.weight, [c.visionWidth]);
+  for (const block of v.blocks) expectBlock(check, block, c.visionWidth);
+  check.tensor(v.lnPost.weight, [c.visionWidth]);
+  check.linear(v.projection, c.visionWidth, c.embedDim);
 }

@@ -8,6 +8,7 @@ import type { WeightReader } from "../../onnx/nn/context.js";
 import type { BlockNames, LinearNames } from "../../onnx/nn/names.js";
 import { fileSha256 } from "../weights/file-identity.js";
 import { SafetensorsFile } from "../weights/safetensors-reader.js";
+import { createShapeChecker, type ShapeChecker } from "../weights/shape-checker.js";
 import { type OwlVitConfig, readOwlVitConfig } from "./config.js";
 import { OWLVIT_MARKER_TENSOR, type OwlVitNames, owlVitNames } from "./weight-names.js";
 
@@ -30,46 +31,18 @@ function weightsError(path: string, problem: string): GritlocError {
   );
 }
 
-function expectShape(weights: WeightReader, path: string, name: string, expected: readonly number[]): void {
-  if (!weights.has(name)) throw weightsError(path, `tensor "${name}" is missing`);
-  const actual = weights.shape(name);
-  if (actual.length !== expected.length || actual.some((d, i) => d !== expected[i])) {
-    throw weightsError(
-      path,
-      `tensor "${name}" has shape [${actual.join(", ")}] but the config implies [${expected.join(", ")}]`,
-    );
-  }
-}
-
-function expectLinear(
-  weights: WeightReader,
-  path: string,
-  names: LinearNames,
-  inp: number,
-  out: number,
-): void {
-  expectShape(weights, path, names.weight, [out, inp]);
-  if (names.bias !== undefined) expectShape(weights, path, names.bias, [out]);
-}
-
-function expectLayer(
-  weights: WeightReader,
-  path: string,
-  block: BlockNames,
-  width: number,
-  mlp: number,
-): void {
+function expectLayer(check: ShapeChecker, block: BlockNames, width: number, mlp: number): void {
   for (const ln of [block.ln1, block.ln2]) {
-    expectShape(weights, path, ln.weight, [width]);
-    expectShape(weights, path, ln.bias, [width]);
+    check.tensor(ln.weight, [width]);
+    check.tensor(ln.bias, [width]);
   }
   // OWL-ViT name sets always use separate q/k/v projections (weight-names.ts).
   const { q, k, v } = block.attention as { q: LinearNames; k: LinearNames; v: LinearNames };
   for (const p of [q, k, v, block.out]) {
-    expectLinear(weights, path, p, width, width);
+    check.linear(p, width, width);
   }
-  expectLinear(weights, path, block.fc, width, mlp);
-  expectLinear(weights, path, block.proj, mlp, width);
+  check.linear(block.fc, width, mlp);
+  check.linear(block.proj, mlp, width);
 }
 
 /** Checks every tensor the graphs read. @throws GritlocError E_WEIGHTS_INVALID naming the first bad tensor. */
@@ -87,27 +60,35 @@ export function checkOwlVitWeights(
     // The shared encoder layer uses LayerNorm eps 1e-5, which every released checkpoint has.
     if (eps !== 1e-5) throw weightsError(path, `${where}.layer_norm_eps ${eps} is not supported (only 1e-5)`);
   }
+  const check = createShapeChecker(weights, {
+    missing: (name) => weightsError(path, `tensor "${name}" is missing`),
+    mismatch: (name, actual, expected) =>
+      weightsError(
+        path,
+        `tensor "${name}" has shape [${actual.join(", ")}] but the config implies [${expected.join(", ")}]`,
+      ),
+  });
   const n = names;
-  expectShape(weights, path, n.text.tokenEmbedding, [t.vocabSize, t.hiddenSize]);
-  expectShape(weights, path, n.text.positionEmbedding, [t.maxPositionEmbeddings, t.hiddenSize]);
-  for (const block of n.text.blocks) expectLayer(weights, path, block, t.hiddenSize, t.intermediateSize);
-  expectShape(weights, path, n.text.finalLayerNorm.weight, [t.hiddenSize]);
-  expectLinear(weights, path, n.text.projection, t.hiddenSize, e);
+  check.tensor(n.text.tokenEmbedding, [t.vocabSize, t.hiddenSize]);
+  check.tensor(n.text.positionEmbedding, [t.maxPositionEmbeddings, t.hiddenSize]);
+  for (const block of n.text.blocks) expectLayer(check, block, t.hiddenSize, t.intermediateSize);
+  check.tensor(n.text.finalLayerNorm.weight, [t.hiddenSize]);
+  check.linear(n.text.projection, t.hiddenSize, e);
   const grid = v.imageSize / v.patchSize;
-  expectShape(weights, path, n.vision.patchEmbedding, [v.hiddenSize, 3, v.patchSize, v.patchSize]);
-  expectShape(weights, path, n.vision.classEmbedding, [v.hiddenSize]);
-  expectShape(weights, path, n.vision.positionEmbedding, [grid * grid + 1, v.hiddenSize]);
+  check.tensor(n.vision.patchEmbedding, [v.hiddenSize, 3, v.patchSize, v.patchSize]);
+  check.tensor(n.vision.classEmbedding, [v.hiddenSize]);
+  check.tensor(n.vision.positionEmbedding, [grid * grid + 1, v.hiddenSize]);
   for (const ln of [n.vision.preLayerNorm, n.vision.postLayerNorm, n.heads.layerNorm]) {
-    expectShape(weights, path, ln.weight, [v.hiddenSize]);
-    expectShape(weights, path, ln.bias, [v.hiddenSize]);
+    check.tensor(ln.weight, [v.hiddenSize]);
+    check.tensor(ln.bias, [v.hiddenSize]);
   }
-  for (const block of n.vision.blocks) expectLayer(weights, path, block, v.hiddenSize, v.intermediateSize);
-  expectLinear(weights, path, n.heads.classDense0, v.hiddenSize, t.hiddenSize);
-  expectLinear(weights, path, n.heads.logitShift, v.hiddenSize, 1);
-  expectLinear(weights, path, n.heads.logitScale, v.hiddenSize, 1);
-  expectLinear(weights, path, n.heads.boxDense0, v.hiddenSize, v.hiddenSize);
-  expectLinear(weights, path, n.heads.boxDense1, v.hiddenSize, v.hiddenSize);
-  expectLinear(weights, path, n.heads.boxDense2, v.hiddenSize, 4);
+  for (const block of n.vision.blocks) expectLayer(check, block, v.hiddenSize, v.intermediateSize);
+  check.linear(n.heads.classDense0, v.hiddenSize, t.hiddenSize);
+  check.linear(n.heads.logitShift, v.hiddenSize, 1);
+  check.linear(n.heads.logitScale, v.hiddenSize, 1);
+  check.linear(n.heads.boxDense0, v.hiddenSize, v.hiddenSize);
+  check.linear(n.heads.boxDense1, v.hiddenSize, v.hiddenSize);
+  check.linear(n.heads.boxDense2, v.hiddenSize, 4);
   const extraLayer = (prefix: string, count: number) =>
     `${prefix}.encoder.layers.${count}.layer_norm1.weight`;
   for (const [prefix, count, key] of [
