@@ -4,7 +4,7 @@
  */
 import { invalidOption } from "../errors.js";
 import { type MergeResult, mergeRun } from "../run/merge-run.js";
-import { parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
+import { parseFlagsOnly, parseIntegerFlag, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const spec = {
@@ -60,9 +60,7 @@ have no prediction, listing them; finish the run with 'gritloc infer' (--retry-e
   --allow-partial        write empty predictions (confidence 0, no boxes) for missing/failed samples`,
 
   async run(argv, io) {
-    const { flags, positionals } = parseCommandArgs(argv, spec);
-    if (positionals.length > 0)
-      throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
+    const flags = parseFlagsOnly(argv, spec);
     const run = requireFlag(flags.run, "run");
     const samples = requireFlag(flags.samples, "samples");
     if (flags.out === undefined && flags.zip === undefined) {

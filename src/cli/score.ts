@@ -2,10 +2,9 @@
  * `gritloc score`: flags → `scorePredictionFiles` → a headline table, or with --json the official metrics object.
  */
 
-import { invalidOption } from "../errors.js";
 import { scorePredictionFiles } from "../grit/score-files.js";
 import { formatScoresTable } from "../grit/scores-table.js";
-import { parseCommandArgs, parseNumberFlag, requireFlag } from "./args.js";
+import { parseFlagsOnly, parseNumberFlag, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const spec = {
@@ -37,9 +36,7 @@ Scores predictions exactly as GRIT's evaluate.py does (localization only; the si
                         (evaluate.py fails there), e.g. for a set without distortions`,
 
   async run(argv, io) {
-    const { flags, positionals } = parseCommandArgs(argv, spec);
-    if (positionals.length > 0)
-      throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
+    const flags = parseFlagsOnly(argv, spec);
     const result = await scorePredictionFiles({
       samplesPath: requireFlag(flags.samples, "samples"),
       predictionsPath: requireFlag(flags.predictions, "predictions"),

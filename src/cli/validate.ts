@@ -2,10 +2,9 @@
  * `gritloc validate`: flags → `validatePredictionFiles` → "valid" (exit 0) or the problem list (exit 1).
  */
 
-import { invalidOption } from "../errors.js";
 import { validatePredictionFiles } from "../grit/validate-files.js";
 import { formatPredictionProblems } from "../grit/validate-predictions.js";
-import { parseCommandArgs, requireFlag } from "./args.js";
+import { parseFlagsOnly, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const spec = {
@@ -30,9 +29,7 @@ confidence outside [0, 1], boxes that are not 4 numbers or have x2 < x1 / y2 < y
   --json            print the report as JSON (all problems)`,
 
   async run(argv, io) {
-    const { flags, positionals } = parseCommandArgs(argv, spec);
-    if (positionals.length > 0)
-      throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
+    const flags = parseFlagsOnly(argv, spec);
     const predictionsPath = requireFlag(flags.predictions, "predictions");
     const report = await validatePredictionFiles({
       samplesPath: requireFlag(flags.samples, "samples"),

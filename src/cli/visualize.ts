@@ -1,9 +1,8 @@
 /**
  * `gritloc visualize`: flags → `visualizePredictionFiles` → grid.png or report.html, and a one-line summary.
  */
-import { invalidOption } from "../errors.js";
 import { visualizePredictionFiles } from "../viz/visualize-files.js";
-import { parseCommandArgs, parseIntegerFlag, parseNumberFlag, requireFlag } from "./args.js";
+import { parseFlagsOnly, parseIntegerFlag, parseNumberFlag, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const spec = {
@@ -41,10 +40,7 @@ GRITLOC_CHROMIUM); a .html report (grid + score histogram) needs no browser to w
   --title T         figure title (default: predictions file name, counts and mean score)`,
 
   async run(argv, io) {
-    const { flags, positionals } = parseCommandArgs(argv, spec);
-    if (positionals.length > 0) {
-      throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
-    }
+    const flags = parseFlagsOnly(argv, spec);
     const result = await visualizePredictionFiles({
       samplesPath: requireFlag(flags.samples, "samples"),
       predictionsPath: requireFlag(flags.predictions, "predictions"),
