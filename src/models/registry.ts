@@ -9,6 +9,7 @@ import { parseClipConfigJson } from "./clip/config.js";
 import { loadClipTokenizer } from "./clip/text-tokenizer.js";
 import type { Localizer } from "./localizer.js";
 import { createOwlVitFromSpec, type OwlVitModelSpec } from "./owlvit/model-spec.js";
+import { requireFilePath } from "./require-file-path.js";
 import { SlicVitLocalizer } from "./slicvit/localizer.js";
 import type { SlicVitOptions } from "./slicvit/options.js";
 import { createSmokeLocalizer } from "./smoke/smoke-localizer.js";
@@ -43,14 +44,9 @@ export type ModelSpec = SlicVitModelSpec | SmokeModelSpec | OwlVitModelSpec;
 /** Where and how the model runs (provider, precision, threads, graph cache folder). */
 export type LocalizerRuntime = RuntimeOptions;
 
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== "string" || value === "") throw invalidOption(name, "a file path", value);
-  return value;
-}
-
 async function createSlicVit(spec: SlicVitModelSpec, runtime: LocalizerRuntime): Promise<Localizer> {
-  const weights = requireString(spec.weights, "spec.weights");
-  const vocab = requireString(spec.vocab, "spec.vocab");
+  const weights = requireFilePath(spec.weights, "spec.weights");
+  const vocab = requireFilePath(spec.vocab, "spec.vocab");
   const config = spec.config;
   const checkpoint = await openClipCheckpoint(
     weights,

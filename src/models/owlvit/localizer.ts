@@ -12,6 +12,7 @@ import { ClipTokenizer } from "../../text/clip-tokenizer.js";
 import type { PreparedImage, PrepareSpec } from "../../vision/prepare.js";
 import { cachedGraph, GRAPH_FORMAT_VERSION } from "../clip/graph-cache.js";
 import type { Localization, Localizer, LocalizerInfo } from "../localizer.js";
+import { requireFilePath } from "../require-file-path.js";
 import { fileSha256 } from "../weights/file-identity.js";
 import { type OwlVitCheckpoint, openOwlVitCheckpoint } from "./checkpoint.js";
 import { buildOwlVitClassHeadModel } from "./class-head-graph.js";
@@ -302,10 +303,7 @@ export async function createOwlVitLocalizer(
   const resolved = resolveOwlVitOptions(options);
   if (typeof files !== "object" || files === null)
     throw invalidOption("files", "{ weights, config, vocab }", files);
-  for (const role of ["weights", "config", "vocab"] as const) {
-    if (typeof files[role] !== "string" || files[role] === "")
-      throw invalidOption(`files.${role}`, "a file path", files[role]);
-  }
+  for (const role of ["weights", "config", "vocab"] as const) requireFilePath(files[role], `files.${role}`);
   const tokenizer = await ClipTokenizer.fromFile(files.vocab);
   const checkpoint = await openOwlVitCheckpoint(files.weights, files.config);
   try {

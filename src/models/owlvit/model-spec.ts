@@ -2,8 +2,8 @@
  * The `owlvit` member of the registry's ModelSpec (plain JSON, recorded in run.json) and its factory:
  * OwlVitModelSpec + runtime → OwlVitLocalizer.
  */
-import { invalidOption } from "../../errors.js";
 import type { RuntimeOptions } from "../../onnx/session.js";
+import { requireFilePath } from "../require-file-path.js";
 import { createOwlVitLocalizer, type OwlVitLocalizer } from "./localizer.js";
 import type { OwlVitOptions } from "./options.js";
 
@@ -23,24 +23,19 @@ export interface OwlVitModelSpec {
   readonly options?: OwlVitOptions;
 }
 
-function requirePath(value: unknown, name: string): string {
-  if (typeof value !== "string" || value === "") throw invalidOption(name, "a file path", value);
-  return value;
-}
-
 /** The registry's factory for `family: "owlvit"`. @throws GritlocError as {@link createOwlVitLocalizer}. */
 export function createOwlVitFromSpec(
   spec: OwlVitModelSpec,
   runtime: RuntimeOptions = {},
 ): Promise<OwlVitLocalizer> {
-  const weights = requirePath(spec.weights, "spec.weights");
+  const weights = requireFilePath(spec.weights, "spec.weights");
   const files = {
     weights,
-    config: requirePath(spec.config, "spec.config"),
-    vocab: requirePath(spec.vocab, "spec.vocab"),
+    config: requireFilePath(spec.config, "spec.config"),
+    vocab: requireFilePath(spec.vocab, "spec.vocab"),
     ...(spec.preprocessorConfig === undefined
       ? {}
-      : { preprocessorConfig: requirePath(spec.preprocessorConfig, "spec.preprocessorConfig") }),
+      : { preprocessorConfig: requireFilePath(spec.preprocessorConfig, "spec.preprocessorConfig") }),
   };
   // `models fetch` puts each model's files in a folder named after it (…/models/owlvit-base-patch32/).
   const folder = weights.split(/[\\/]/).slice(-2, -1)[0];
