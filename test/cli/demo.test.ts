@@ -7,24 +7,18 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import type { CliIo } from "../../src/cli/command.js";
 import { demoOptions } from "../../src/cli/demo.js";
 import { main } from "../../src/cli/main.js";
 import { writeSmokeModel } from "../../src/models/smoke/write-smoke-model.js";
 import { checkMetrics, checkPng, checkSubmission } from "../demo/support/check-demo-outputs.js";
 import { writeOwlVitCheckpoint } from "../models/owlvit/support/owlvit-fixture.js";
+import { captureIo } from "../support/cli-io.js";
 import { fixturePath } from "../support/fixtures.js";
 
 const tmp = await mkdtemp(join(tmpdir(), "gritloc-demo-cli-"));
 after(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
 
 test("gritloc demo (the default: 40 scenes, smoke model) completes, says the scores are meaningless, lists every file", async () => {
   const out = join(tmp, "default");

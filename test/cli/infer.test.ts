@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import type { CliIo } from "../../src/cli/command.js";
 import { inferOptions } from "../../src/cli/infer.js";
 import { main } from "../../src/cli/main.js";
 import { createRunFixture, type RunFixture } from "../run/support/run-fixture.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
+import { captureIo } from "../support/cli-io.js";
 
 const base = ["--samples", "s.json", "--images", "img", "--run", "r"];
 
@@ -148,7 +142,7 @@ test("gritloc infer with the smoke model journals every sample, exits 1 for an u
   assert.match(io.out.join(""), /2 samples failed; fix the cause .* --retry-errors/);
 
   await import("node:fs/promises").then((fs) => fs.writeFile(broken, png));
-  const retry = { ...captureIo(), isTty: true };
+  const retry = captureIo({ isTty: true });
   assert.equal(await main([...args, "--retry-errors"], retry), 0, retry.err.join(""));
   // On a terminal the progress is a cli-progress bar redrawn in place.
   assert.match(

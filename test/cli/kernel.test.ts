@@ -9,15 +9,9 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
-import type { CliIo } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import { PYTHON, requireJupyter } from "../notebooks/support/jupyter.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
+import { captureIo } from "../support/cli-io.js";
 
 let dir: string;
 before(async () => {

@@ -9,16 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import sharp from "sharp";
-import type { CliIo } from "../../src/cli/command.js";
 import { inferOptions } from "../../src/cli/infer.js";
 import { main } from "../../src/cli/main.js";
 import { writeOwlVitCheckpoint } from "../models/owlvit/support/owlvit-fixture.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
+import { captureIo } from "../support/cli-io.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gritloc-owlvit-infer-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import type { CliIo } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import {
   owlVitCases,
@@ -17,13 +16,8 @@ import {
   writeOwlVitCheckpoint,
 } from "../models/owlvit/support/owlvit-fixture.js";
 import { assertClose } from "../support/assert-close.js";
+import { captureIo } from "../support/cli-io.js";
 import { fixturePath } from "../support/fixtures.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "gritloc-cli-owlvit-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

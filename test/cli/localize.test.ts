@@ -3,17 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "n
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
-import type { CliIo } from "../../src/cli/command.js";
 import { heatmapPath } from "../../src/cli/localize.js";
 import { main } from "../../src/cli/main.js";
 import { slicVitCases, writeFixtureCheckpoint } from "../models/support/fixture-clip.js";
+import { captureIo } from "../support/cli-io.js";
 import { fixturePath } from "../support/fixtures.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "gritloc-cli-localize-"));
 const cacheDir = join(dir, "cache");

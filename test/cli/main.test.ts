@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { CliIo } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
+import { captureIo } from "../support/cli-io.js";
 
 test("an unknown command exits 2 and names the command", async () => {
   const io = captureIo();

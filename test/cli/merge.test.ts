@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import type { CliIo } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import { createRunFixture, type RunFixture } from "../run/support/run-fixture.js";
 import { startTestWorker } from "../run/support/start-test-worker.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
+import { captureIo } from "../support/cli-io.js";
 
 const fixtures: RunFixture[] = [];
 after(async () => {

@@ -6,17 +6,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { CliIo } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import { openClipCheckpoint } from "../../src/models/clip/checkpoint.js";
 import { writeFixtureCheckpoint } from "../models/support/fixture-clip.js";
+import { captureIo } from "../support/cli-io.js";
 import { fixturePath } from "../support/fixtures.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "gritloc-cli-models-"));
 

@@ -4,17 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { strToU8, zipSync } from "fflate";
-import type { CliIo } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import { studentTQuantile } from "../../src/grit/t-quantile.js";
 import { assertMetricsMatch, fixtureRuns } from "../grit/metrics-compare.js";
+import { captureIo } from "../support/cli-io.js";
 import { fixturePath, readFixtureJson } from "../support/fixtures.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
 
 const t975 = (df: number) => studentTQuantile(0.975, df);
 const tmp = mkdtempSync(join(tmpdir(), "gritloc-score-cli-"));

@@ -3,26 +3,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { CliIo } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import { buildGritFixture, type GritFixture } from "../data/support/grit-fixture.js";
 import { startTestServer, type TestServer } from "../data/support/test-server.js";
+import { captureIo } from "../support/cli-io.js";
 
 let server: TestServer;
 let dir: string;
 let fixture: GritFixture;
-
-function captureIo(isTty = false): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty,
-    out: () => out.join(""),
-    err: () => err.join(""),
-  };
-}
 
 before(async () => {
   server = await startTestServer();
@@ -49,8 +37,8 @@ test("gritloc setup grit fetches everything from a --manifest mirror, prints pro
     "--manifest",
     fixture.manifestPath,
   ];
-  assert.equal(await main(args, io), 0, io.err());
-  const out = io.out();
+  assert.equal(await main(args, io), 0, io.err.join(""));
+  const out = io.out.join("");
   assert.match(out, new RegExp(`^${fixture.counts.samples} samples, \\d+ distinct images under `));
   assert.match(out, / {2}coco {8}\s+57\s+57\s+0\s+0\s+\d+\n/);
   assert.match(out, / {2}open_images\s+100\s+100\s+0\s+0\s+38\n/);
@@ -59,7 +47,7 @@ test("gritloc setup grit fetches everything from a --manifest mirror, prints pro
     /Measured archives \(record size and sha256 in the manifest\):\n {2}grit_data\.zip: size \d+, sha256 [0-9a-f]{64}/,
   );
   assert.match(out, /Complete: every image is present and decodes\.\n$/);
-  const err = io.err();
+  const err = io.err.join("");
   assert.match(err, /samples: extracting samples\/\*\/localization\.json from grit_data\.zip/);
   assert.match(err, /nyuv2: downloading http:\/\/127\.0\.0\.1:\d+\/nyu\/nyu_depth_v2_labeled\.mat/);
   assert.match(
@@ -69,11 +57,11 @@ test("gritloc setup grit fetches everything from a --manifest mirror, prints pro
   assert.match(err, /coco: 4 COCO images are not served singly; taking them from /);
   assert.match(err, /verify: decoding \d+ images under /);
 
-  const again = captureIo(true);
+  const again = captureIo({ isTty: true });
   const before = server.requests.length;
   assert.equal(await main(args, again), 0);
   assert.equal(server.requests.length, before, "a complete setup reruns without requests");
-  assert.match(again.err(), /coco: all COCO images present/);
+  assert.match(again.err.join(""), /coco: all COCO images present/);
 });
 
 test("gritloc setup verify exits 1 and names what is missing", async () => {
@@ -87,12 +75,12 @@ test("gritloc setup verify exits 1 and names what is missing", async () => {
     ),
     1,
   );
-  assert.match(io.out(), / {2}nyuv2\s+20\s+19\s+1\s+0/);
+  assert.match(io.out.join(""), / {2}nyuv2\s+20\s+19\s+1\s+0/);
   assert.match(
-    io.out(),
+    io.out.join(""),
     /Incomplete: 1 missing, 0 corrupt\. Rerun the same command to fetch what is missing\.\n$/,
   );
-  assert.match(io.err(), /verify: nyuv2\/7\.jpg: \[E_NOT_FOUND\] missing: /);
+  assert.match(io.err.join(""), /verify: nyuv2\/7\.jpg: \[E_NOT_FOUND\] missing: /);
 });
 
 test("setup usage errors exit 2 with the flag named", async () => {
@@ -119,7 +107,7 @@ test("setup usage errors exit 2 with the flag named", async () => {
   for (const [args, message] of cases) {
     const io = captureIo();
     assert.equal(await main(args, io), 2, args.join(" "));
-    assert.match(io.err(), message);
+    assert.match(io.err.join(""), message);
   }
 });
 
@@ -131,7 +119,7 @@ test("a manifest with problems exits 1 listing them", async () => {
   );
   assert.equal(code, 1);
   assert.match(
-    io.err(),
+    io.err.join(""),
     /error \[E_NOT_FOUND\]: manifest not found: .*missing\.json\. Check the --manifest path\./,
   );
 });

@@ -4,15 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { strToU8, zipSync } from "fflate";
-import type { CliIo } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
+import { captureIo } from "../support/cli-io.js";
 import { fixturePath } from "../support/fixtures.js";
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), "gritloc-validate-cli-"));
 // Fixture: grit/examples/samples.json (example-localization_0 and _1).

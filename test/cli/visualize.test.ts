@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import sharp from "sharp";
-import type { CliIo } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import type { RgbImage } from "../../src/vision/image.js";
 import { gridFigure } from "../../src/viz/grid-figure.js";
+import { captureIo } from "../support/cli-io.js";
 import { fixturePath } from "../support/fixtures.js";
 import { decodePng, isBlue, isRed, panelPixel } from "../viz/figure-geometry.js";
 
@@ -35,12 +35,6 @@ before(async () => {
 after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
-}
 
 async function loadRgb(path: string): Promise<RgbImage> {
   const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
