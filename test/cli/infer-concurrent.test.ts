@@ -4,14 +4,12 @@
  * samples once, and the work done twice must stay within the claim race bound (two chunks).
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { type MergeResult, mergeRun } from "../../src/run/merge-run.js";
 import { createRunFixture, type RunFixture } from "../run/support/run-fixture.js";
+import { exited, journalNames, resultLines, spawnSmokeInfer } from "./support/infer-process.js";
 
-const repoRoot = resolve(import.meta.dirname, "../..");
 const SAMPLES = 120;
 const CHUNK = 4;
 /** Two workers can both claim one chunk only in the instant between writing and re-reading their claims. */
@@ -27,49 +25,32 @@ async function getFixture(): Promise<RunFixture> {
   return fixture;
 }
 
-function infer(
+async function infer(
   f: RunFixture,
   runDir: string,
   extra: string[],
 ): Promise<{ code: number | null; stderr: string }> {
-  const args = [
-    "--import",
-    "tsx",
-    "src/cli.ts",
-    "infer",
-    "--samples",
-    f.samplesPath,
-    "--images",
-    f.imagesDir,
-  ];
-  args.push(
-    "--run",
-    runDir,
-    "--model",
-    "smoke",
+  const flags = [
     "--n-segments",
     "4",
     "--model-threads",
     "1",
     "--provider",
     "cpu",
-  );
-  args.push("--chunk-size", String(CHUNK), ...extra);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    "--chunk-size",
+    String(CHUNK),
+  ];
+  const child = spawnSmokeInfer(f, runDir, [...flags, ...extra], ["ignore", "pipe", "pipe"]);
   let stderr = "";
-  child.stderr.on("data", (chunk) => {
+  child.stderr?.on("data", (chunk) => {
     stderr += chunk;
   });
-  return new Promise((done) => child.on("exit", (code) => done({ code, stderr })));
+  return { code: (await exited(child)).code, stderr };
 }
 
 async function resultsPerJournal(runDir: string): Promise<number[]> {
-  const counts: number[] = [];
-  for (const name of await readdir(join(runDir, "journal"))) {
-    const text = await readFile(join(runDir, "journal", name), "utf8");
-    counts.push(text.split("\n").filter((line) => line.includes('"type":"result"')).length);
-  }
-  return counts;
+  const names = await journalNames(runDir);
+  return Promise.all(names.map((name) => resultLines(join(runDir, "journal", name))));
 }
 
 const merged: MergeResult[] = [];

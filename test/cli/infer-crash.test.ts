@@ -9,16 +9,16 @@
  * 21 process start-ups (tsx + onnxruntime + the smoke model, ≈1 s of CPU each).
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { mergeRun } from "../../src/run/merge-run.js";
 import { runInference } from "../../src/run/run-inference.js";
 import { createRunFixture, type RunFixture, seededRandom } from "../run/support/run-fixture.js";
+import { exited, journalNames, resultLines, spawnSmokeInfer } from "./support/infer-process.js";
 
-const repoRoot = resolve(import.meta.dirname, "../..");
 const KILLS = 20;
 const N_SEGMENTS = [4];
 
@@ -28,35 +28,17 @@ after(async () => {
 });
 
 function startWorker(f: RunFixture, runDir: string): ChildProcess {
-  const args = [
-    "--import",
-    "tsx",
-    "src/cli.ts",
-    "infer",
-    "--samples",
-    f.samplesPath,
-    "--images",
-    f.imagesDir,
+  const flags = [
+    "--n-segments",
+    N_SEGMENTS.join(","),
+    "--threads",
+    "0",
+    "--model-threads",
+    "1",
+    "--provider",
+    "cpu",
   ];
-  args.push("--run", runDir, "--model", "smoke", "--n-segments", N_SEGMENTS.join(","));
-  args.push("--threads", "0", "--model-threads", "1", "--provider", "cpu");
-  return spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  }
-  return new Promise((done) => child.once("exit", (code, signal) => done({ code, signal })));
-}
-
-async function journalNames(runDir: string): Promise<string[]> {
-  return readdir(join(runDir, "journal")).catch(() => []);
-}
-
-async function resultLines(path: string): Promise<number> {
-  const text = await readFile(path, "utf8").catch(() => "");
-  return text.split("\n").filter((line) => line.includes('"type":"result"')).length;
+  return spawnSmokeInfer(f, runDir, flags, ["ignore", "ignore", "pipe"]);
 }
 
 async function predictedCount(runDir: string): Promise<number> {
@@ -155,29 +137,8 @@ test("Ctrl-C (SIGINT) stops infer gracefully: summary, exit 0, an end record, an
   const f = await createRunFixture({ samples: 40, maxPerImage: 4, images: "png", imageSize: 24 });
   try {
     const runDir = join(f.root, "interrupted");
-    const args = [
-      "--import",
-      "tsx",
-      "src/cli.ts",
-      "infer",
-      "--samples",
-      f.samplesPath,
-      "--images",
-      f.imagesDir,
-    ];
-    args.push(
-      "--run",
-      runDir,
-      "--model",
-      "smoke",
-      "--n-segments",
-      "4",
-      "--threads",
-      "0",
-      "--model-threads",
-      "1",
-    );
-    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const flags = ["--n-segments", "4", "--threads", "0", "--model-threads", "1"];
+    const child = spawnSmokeInfer(f, runDir, flags, ["ignore", "pipe", "pipe"]);
     let stdout = "";
     child.stdout?.on("data", (chunk) => {
       stdout += chunk;
