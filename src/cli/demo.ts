@@ -12,13 +12,16 @@ import type { ModelSpec } from "../models/registry.js";
 import { formatDuration } from "../run/run-progress.js";
 import { type ParsedFlags, parseFlagsOnly, parseIntegerFlag } from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
+import { formatFlagRows } from "./flag-rows.js";
 import {
   MODEL_FLAG_SPEC,
   type ModelFlagRules,
   modelFamilyFromFlags,
   modelSpecFromFlags,
+  OPTION_FLAG_ROW,
+  SLICVIT_FLAG_ROWS,
 } from "./model-flags.js";
-import { RUNTIME_FLAG_SPEC, runtimeFromFlags } from "./runtime-flags.js";
+import { RUNTIME_FLAG_SPEC, runtimeFlagRows, runtimeFromFlags } from "./runtime-flags.js";
 
 const spec = {
   out: { type: "string" },
@@ -212,13 +215,7 @@ Model (--model, default smoke):
                          --weights W.safetensors --vocab bpe_simple_vocab_16e6.txt.gz [--config C.json]
   owlvit                 OWL-ViT B/32 from \`gritloc models fetch owlvit-b32\`, or --weights W --config C
                          --vocab V [--preprocessor-config P]
-  --alpha A              SLICViT box-search area penalty (default 0.75)
-  --n-segments L         SLICViT: comma-separated SLIC segment counts (default 100,150,...,600)
-  --option key=value     any other model option (value read as JSON when it parses); repeatable
-  --provider P           auto (default), cpu or cuda
-  --precision P          auto (default), fp32 or fp16
-  --model-threads N      ONNX Runtime threads
-  --cache-dir D          where built graphs are cached`,
+${formatFlagRows([...SLICVIT_FLAG_ROWS, OPTION_FLAG_ROW, ...runtimeFlagRows("model-threads")], 23)}`,
 
   async run(argv, io) {
     const options = await demoOptions(argv);

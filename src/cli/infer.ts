@@ -10,8 +10,9 @@ import { type RunInferenceOptions, runInference } from "../run/run-inference.js"
 import { formatDuration, ProgressMeter, type ProgressSnapshot } from "../run/run-progress.js";
 import { type ParsedFlags, parseFlagsOnly, parseIntegerFlag, requireFlag } from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
-import { MODEL_FLAG_SPEC, modelSpecFromFlags } from "./model-flags.js";
-import { RUNTIME_FLAG_SPEC, runtimeFromFlags } from "./runtime-flags.js";
+import { formatFlagRows } from "./flag-rows.js";
+import { MODEL_FLAG_SPEC, modelSpecFromFlags, OPTION_FLAG_ROW, SLICVIT_FLAG_ROWS } from "./model-flags.js";
+import { RUNTIME_FLAG_SPEC, runtimeFlagRows, runtimeFromFlags } from "./runtime-flags.js";
 
 const spec = {
   samples: { type: "string" },
@@ -231,13 +232,7 @@ Model (--model):
   owlvit               OWL-ViT: --weights model.safetensors --config config.json --vocab V
                        [--preprocessor-config P] (files from 'gritloc models fetch owlvit-b32');
                        --option mode=grit (default) or mode=hf, scoreThreshold, nmsIouThreshold, maxBoxes
-  --alpha A            box-search area penalty (default 0.75)
-  --n-segments L       comma-separated SLIC segment counts (default 100,150,...,600)
-  --option key=value   any other model option (value read as JSON when it parses); repeatable
-  --provider P         auto (default), cpu or cuda
-  --precision P        auto (default), fp32 or fp16
-  --model-threads N    ONNX Runtime threads
-  --cache-dir D        where built graphs are cached`,
+${formatFlagRows([...SLICVIT_FLAG_ROWS, OPTION_FLAG_ROW, ...runtimeFlagRows("model-threads")], 21)}`,
 
   async run(argv, io) {
     const options = inferOptions(argv);

@@ -8,8 +8,14 @@ import { localizeImage } from "../models/localize-image.js";
 import { heatmapOverlayPng } from "../viz/heatmap-overlay.js";
 import { parseFlagsOnly, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
-import { MODEL_FLAG_SPEC, type ModelFlagRules, modelSpecFromFlags } from "./model-flags.js";
-import { RUNTIME_FLAG_SPEC, runtimeFromFlags } from "./runtime-flags.js";
+import { formatFlagRows } from "./flag-rows.js";
+import {
+  MODEL_FLAG_SPEC,
+  type ModelFlagRules,
+  modelSpecFromFlags,
+  SLICVIT_FLAG_ROWS,
+} from "./model-flags.js";
+import { RUNTIME_FLAG_SPEC, runtimeFlagRows, runtimeFromFlags } from "./runtime-flags.js";
 
 const spec = {
   ...MODEL_FLAG_SPEC,
@@ -55,12 +61,7 @@ Runs SLICViT (adapting-CLIP) on one image; boxes are [x1, y1, x2, y2] in the ima
   --query Q, -q Q   a text query; repeat for several
   --json            print {image, width, height, model, results: [{query, bboxes, confidence}]}
   --heatmap F       write the heatmap overlay PNG (several queries: F-q1.png, F-q2.png, ...)
-  --provider P      auto (default: CUDA if installed, else CPU), cpu or cuda
-  --precision P     auto (default: fp16 on CUDA, fp32 on CPU), fp32 or fp16
-  --threads N       ONNX Runtime threads
-  --cache-dir D     where built graphs are cached (default: the gritloc cache folder)
-  --alpha A         box-search area penalty (default 0.75)
-  --n-segments L    comma-separated SLIC segment counts (default 100,150,...,600)
+${formatFlagRows([...runtimeFlagRows("threads"), ...SLICVIT_FLAG_ROWS], 18)}
 
 OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also owlvit-b16, owlvit-l14):
   --weights W --config C --vocab V   model.safetensors (Hugging Face names), its config.json, the CLIP vocabulary

@@ -13,6 +13,7 @@ import {
   parseOptionFlags,
   requireFlag,
 } from "./args.js";
+import type { FlagRow } from "./flag-rows.js";
 
 /** `--model` and the flags its families read; spread into a command's FlagSpec. */
 export const MODEL_FLAG_SPEC = {
@@ -26,6 +27,18 @@ export const MODEL_FLAG_SPEC = {
   "n-segments": { type: "string" },
   option: { type: "string", multiple: true },
 } as const;
+
+/** Help lines for `--alpha` and `--n-segments`, which every model command takes for the SLICViT families. */
+export const SLICVIT_FLAG_ROWS: readonly FlagRow[] = [
+  ["--alpha A", "SLICViT box-search area penalty (default 0.75)"],
+  ["--n-segments L", "SLICViT: comma-separated SLIC segment counts (default 100,150,...,600)"],
+];
+
+/** The help line for `--option` where it reaches every family (infer, demo). */
+export const OPTION_FLAG_ROW: FlagRow = [
+  "--option key=value",
+  "any other model option (value read as JSON when it parses); repeatable",
+];
 
 /** The model flags a command parsed (every one optional, so callers and tests may give only some). */
 export type ModelFlags = Partial<ParsedFlags<typeof MODEL_FLAG_SPEC>>;

@@ -4,6 +4,7 @@
  */
 import type { PrecisionRequest, ProviderRequest, RuntimeOptions } from "../onnx/session.js";
 import { type ParsedFlags, parseIntegerFlag } from "./args.js";
+import type { FlagRow } from "./flag-rows.js";
 
 /** Spread into a command's FlagSpec, with its threads flag beside it. */
 export const RUNTIME_FLAG_SPEC = {
@@ -11,6 +12,16 @@ export const RUNTIME_FLAG_SPEC = {
   precision: { type: "string" },
   "cache-dir": { type: "string" },
 } as const;
+
+/** Help lines for the runtime flags, with the command's threads flag. */
+export function runtimeFlagRows(threadsFlag: string): FlagRow[] {
+  return [
+    ["--provider P", "auto (default: CUDA if installed, else CPU), cpu or cuda"],
+    ["--precision P", "auto (default: fp16 on CUDA, fp32 on CPU), fp32 or fp16"],
+    [`--${threadsFlag} N`, "ONNX Runtime threads"],
+    ["--cache-dir D", "where built graphs are cached (default: the gritloc cache folder)"],
+  ];
+}
 
 export type RuntimeFlags = Partial<ParsedFlags<typeof RUNTIME_FLAG_SPEC>>;
 
