@@ -95,6 +95,23 @@ function distance(dy2: Code, dx2: Code, w: Code, pixel: Code, segment: Code, t: 
 }
 
 /**
+ * Code for a raster-order loop over a `width` × `height` image: `body` runs for each (y, x) with `idx` the
+ * pixel's index (y · width + x), which the loop advances after the body. Generated inline, so it costs nothing.
+ */
+function forEachPixel(
+  locals: { readonly y: number; readonly x: number; readonly idx: number },
+  width: Code,
+  height: Code,
+  body: Code,
+): Code {
+  const { y, x, idx } = locals;
+  return seq(
+    set(idx, i32(0)),
+    forRange(y, i32(0), height, forRange(x, i32(0), width, seq(body, set(idx, add(get(idx), i32(1)))))),
+  );
+}
+
+/**
  * `seed(...)`: every pixel's distance to its guessed cluster (∞ outside that cluster's window), the guess as
  * its label, and the per-tile maxima of those distances.
  */
@@ -130,55 +147,46 @@ const seed = defineFunction(
   },
   [],
   (v) =>
-    seq(
-      set(v.idx, i32(0)),
-      forRange(
-        v.y,
-        i32(0),
-        get(v.height),
-        forRange(
-          v.x,
-          i32(0),
-          get(v.width),
+    forEachPixel(
+      v,
+      get(v.width),
+      get(v.height),
+      seq(
+        set(v.k, loadI32(at(get(v.guess), get(v.idx)))),
+        set(v.win, add(get(v.windows), shl(get(v.k), i32(4)))),
+        set(v.d, f32(Number.POSITIVE_INFINITY)),
+        when(
+          and(
+            and(ge(get(v.y), loadI32(get(v.win))), lt(get(v.y), loadI32(get(v.win), 4))),
+            and(ge(get(v.x), loadI32(get(v.win), 8)), lt(get(v.x), loadI32(get(v.win), 12))),
+          ),
           seq(
-            set(v.k, loadI32(at(get(v.guess), get(v.idx)))),
-            set(v.win, add(get(v.windows), shl(get(v.k), i32(4)))),
-            set(v.d, f32(Number.POSITIVE_INFINITY)),
-            when(
-              and(
-                and(ge(get(v.y), loadI32(get(v.win))), lt(get(v.y), loadI32(get(v.win), 4))),
-                and(ge(get(v.x), loadI32(get(v.win), 8)), lt(get(v.x), loadI32(get(v.win), 12))),
-              ),
-              seq(
-                set(v.seg, add(get(v.segments), mul(get(v.k), i32(20)))),
-                set(v.dy, fsub(loadF32(get(v.seg)), toF32(get(v.y)))),
-                set(v.dx, fsub(loadF32(get(v.seg), 4), toF32(get(v.x)))),
-                set(
-                  v.d,
-                  distance(
-                    fmul(get(v.dy), get(v.dy)),
-                    fmul(get(v.dx), get(v.dx)),
-                    get(v.w),
-                    add(get(v.image), mul(get(v.idx), i32(12))),
-                    get(v.seg),
-                    [v.t0, v.t1, v.t2],
-                  ),
-                ),
-                storeI32(at(get(v.nearest), get(v.idx)), get(v.k)),
-              ),
-            ),
-            storeF32(at(get(v.dist), get(v.idx)), get(v.d)),
+            set(v.seg, add(get(v.segments), mul(get(v.k), i32(20)))),
+            set(v.dy, fsub(loadF32(get(v.seg)), toF32(get(v.y)))),
+            set(v.dx, fsub(loadF32(get(v.seg), 4), toF32(get(v.x)))),
             set(
-              v.tile,
-              at(
-                get(v.tileMax),
-                add(mul(shr(get(v.y), i32(TILE_SHIFT)), get(v.tilesX)), shr(get(v.x), i32(TILE_SHIFT))),
+              v.d,
+              distance(
+                fmul(get(v.dy), get(v.dy)),
+                fmul(get(v.dx), get(v.dx)),
+                get(v.w),
+                add(get(v.image), mul(get(v.idx), i32(12))),
+                get(v.seg),
+                [v.t0, v.t1, v.t2],
               ),
             ),
-            when(fgt(get(v.d), loadF32(get(v.tile))), storeF32(get(v.tile), get(v.d))),
-            set(v.idx, add(get(v.idx), i32(1))),
+            storeI32(at(get(v.nearest), get(v.idx)), get(v.k)),
           ),
         ),
+        storeF32(at(get(v.dist), get(v.idx)), get(v.d)),
+        set(
+          v.tile,
+          at(
+            get(v.tileMax),
+            add(mul(shr(get(v.y), i32(TILE_SHIFT)), get(v.tilesX)), shr(get(v.x), i32(TILE_SHIFT))),
+          ),
+        ),
+        when(fgt(get(v.d), loadF32(get(v.tile))), storeF32(get(v.tile), get(v.d))),
       ),
     ),
 );
@@ -377,28 +385,21 @@ const update = defineFunction(
     const accumulate = (offset: number, value: Code) =>
       storeF32(get(v.seg), fadd(loadF32(get(v.seg), offset), value), offset);
     return seq(
-      set(v.idx, i32(0)),
-      forRange(
-        v.y,
-        i32(0),
+      forEachPixel(
+        v,
+        get(v.width),
         get(v.height),
-        forRange(
-          v.x,
-          i32(0),
-          get(v.width),
-          seq(
-            set(v.k, loadI32(at(get(v.nearest), get(v.idx)))),
-            set(v.count, at(get(v.counts), get(v.k))),
-            storeI32(get(v.count), add(loadI32(get(v.count)), i32(1))),
-            set(v.seg, add(get(v.segments), mul(get(v.k), i32(20)))),
-            set(v.px, add(get(v.image), mul(get(v.idx), i32(12)))),
-            accumulate(0, toF32(get(v.y))),
-            accumulate(4, toF32(get(v.x))),
-            accumulate(8, loadF32(get(v.px))),
-            accumulate(12, loadF32(get(v.px), 4)),
-            accumulate(16, loadF32(get(v.px), 8)),
-            set(v.idx, add(get(v.idx), i32(1))),
-          ),
+        seq(
+          set(v.k, loadI32(at(get(v.nearest), get(v.idx)))),
+          set(v.count, at(get(v.counts), get(v.k))),
+          storeI32(get(v.count), add(loadI32(get(v.count)), i32(1))),
+          set(v.seg, add(get(v.segments), mul(get(v.k), i32(20)))),
+          set(v.px, add(get(v.image), mul(get(v.idx), i32(12)))),
+          accumulate(0, toF32(get(v.y))),
+          accumulate(4, toF32(get(v.x))),
+          accumulate(8, loadF32(get(v.px))),
+          accumulate(12, loadF32(get(v.px), 4)),
+          accumulate(16, loadF32(get(v.px), 8)),
         ),
       ),
       forRange(
