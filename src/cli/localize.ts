@@ -8,7 +8,7 @@ import { localizeImage } from "../models/localize-image.js";
 import { heatmapOverlayPng } from "../viz/heatmap-overlay.js";
 import { parseFlagsOnly, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
-import { formatFlagRows } from "./flag-rows.js";
+import { type FlagRow, formatFlagRows } from "./flag-rows.js";
 import {
   MODEL_FLAG_SPEC,
   type ModelFlagRules,
@@ -27,14 +27,14 @@ const spec = {
   threads: { type: "string" },
 } as const;
 
-/**
- * localize is the SLICViT command (slicvit by default). Its usage documents `--option` for OWL-ViT only, and it
- * has never read `--option` for the SLICViT families (they take `--alpha` and `--n-segments` here).
- */
-const LOCALIZE_MODEL_RULES: ModelFlagRules = {
-  defaultModel: "slicvit",
-  option: { families: ["owlvit"], example: "mode=hf" },
-};
+/** localize defaults to slicvit; its `--option` example is the OWL-ViT output mode. */
+const LOCALIZE_MODEL_RULES: ModelFlagRules = { defaultModel: "slicvit", optionExample: "mode=hf" };
+
+/** `--option` for every family; the OWL-ViT block below lists that family's options. */
+const OPTION_ROW: FlagRow = [
+  "--option K=V",
+  "any other model option (value read as JSON when it parses); repeatable",
+];
 
 /** `out.png` for one query; `out-q1.png`, `out-q2.png`, … for several. */
 export function heatmapPath(base: string, index: number, count: number): string {
@@ -61,7 +61,7 @@ Runs SLICViT (adapting-CLIP) on one image; boxes are [x1, y1, x2, y2] in the ima
   --query Q, -q Q   a text query; repeat for several
   --json            print {image, width, height, model, results: [{query, bboxes, confidence}]}
   --heatmap F       write the heatmap overlay PNG (several queries: F-q1.png, F-q2.png, ...)
-${formatFlagRows([...runtimeFlagRows("threads"), ...SLICVIT_FLAG_ROWS], 18)}
+${formatFlagRows([...runtimeFlagRows("threads"), ...SLICVIT_FLAG_ROWS, OPTION_ROW], 18)}
 
 OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also owlvit-b16, owlvit-l14):
   --weights W --config C --vocab V   model.safetensors (Hugging Face names), its config.json, the CLIP vocabulary

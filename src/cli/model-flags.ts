@@ -1,6 +1,6 @@
 /**
  * The model flags of `infer`, `demo` and `localize`: their FlagSpec entries and flags → ModelSpec, one mapping
- * per family. Where the commands differ (the default family, the demo's fetched files, where `--option` applies),
+ * per family. Where the commands differ (the default family, the demo's fetched files, the `--option` example),
  * each says so in its ModelFlagRules.
  */
 import { invalidOption } from "../errors.js";
@@ -64,8 +64,8 @@ export interface ModelFlagRules {
   readonly fallback?: ModelFiles;
   /** What a missing file flag is said to need. @default "a value (required)" */
   readonly missingFile?: string;
-  /** The families `--option` is read for, and the example its error shows. @default every family, "alpha=0.5" */
-  readonly option?: { readonly families: readonly ModelFamily[]; readonly example: string };
+  /** The example a malformed `--option` error shows. @default "alpha=0.5" */
+  readonly optionExample?: string;
 }
 
 type FileFlag = "weights" | "config" | "vocab" | "preprocessor-config";
@@ -86,7 +86,7 @@ interface FamilyFlags {
   optionalFile(flag: "config" | "preprocessor-config"): string | undefined;
   /** The fallback's display name as a spread. */
   name(): { name?: string };
-  /** `--option` pairs, or `{}` where this command does not read them for the family. */
+  /** The `--option` pairs. */
   options(): Record<string, unknown>;
 }
 
@@ -110,6 +110,9 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
     options: slicVitOptions(f),
   }),
   slicvit: (f) => {
+    // Only the random smoke model is seeded; a seed here would be silently meaningless.
+    if (f.flags.seed !== undefined)
+      throw invalidOption("--seed", "no value except with --model smoke", f.flags.seed);
     const weights = f.file("weights");
     const vocab = f.file("vocab");
     const config = f.optionalFile("config");
@@ -180,7 +183,6 @@ export function modelSpecFromFlags(flags: ModelFlags, rules: ModelFlagRules = {}
     const value = fallback?.[SPEC_FIELD[flag]];
     return typeof value === "string" ? value : undefined;
   };
-  const option = rules.option ?? { families: FAMILY_NAMES, example: "alpha=0.5" };
   return FAMILIES[family]({
     flags,
     file: (flag) => {
@@ -191,6 +193,6 @@ export function modelSpecFromFlags(flags: ModelFlags, rules: ModelFlagRules = {}
     },
     optionalFile: (flag) => flags[flag] ?? fallbackFile(flag),
     name: () => (fallback?.name === undefined ? {} : { name: fallback.name }),
-    options: () => (option.families.includes(family) ? parseOptionFlags(flags.option, option.example) : {}),
+    options: () => parseOptionFlags(flags.option, rules.optionExample ?? "alpha=0.5"),
   });
 }

@@ -1,6 +1,6 @@
 /**
  * The model flags → ModelSpec mapping `infer`, `demo` and `localize` share, and each ModelFlagRules field that
- * lets a command differ (default family, fallback files, missing-file wording, where `--option` applies).
+ * lets a command differ (default family, fallback files, missing-file wording, the `--option` example).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -78,6 +78,7 @@ test("bad model flags name the flag", () => {
     [{ ...slicvit, alpha: "x" }, /Expected a finite number for --alpha but received "x"/],
     [{ ...slicvit, "n-segments": "10,0" }, /Expected an integer ≥ 1 for --n-segments but received "0"/],
     [{ ...slicvit, option: ["alpha"] }, /Expected key=value \(e\.g\. --option alpha=0\.5\) for --option/],
+    [{ ...slicvit, seed: "3" }, /Expected no value except with --model smoke for --seed but received "3"/],
   ];
   for (const flag of ["alpha", "n-segments", "seed"] as const) {
     const owlvit: ModelFlags = { model: "owlvit", weights: "w", config: "c", vocab: "v", [flag]: "1" };
@@ -127,12 +128,14 @@ test("missingFile rewords the error for a file flag that has no value", () => {
   );
 });
 
-test("option rules: --option is read only for the families named, with their example in the error", () => {
-  const rules = { option: { families: ["owlvit"], example: "mode=hf" } } as const;
-  assert.deepEqual(modelSpecFromFlags({ ...slicvit, option: ["alpha=0.1", "bad"] }, rules).options, {});
+test("--option reaches every family; optionExample rewords its error", () => {
+  assert.deepEqual(modelSpecFromFlags({ ...slicvit, option: ["alpha=0.1"] }).options, { alpha: 0.1 });
   assert.throws(
     () =>
-      modelSpecFromFlags({ model: "owlvit", weights: "w", config: "c", vocab: "v", option: ["bad"] }, rules),
+      modelSpecFromFlags(
+        { model: "owlvit", weights: "w", config: "c", vocab: "v", option: ["bad"] },
+        { optionExample: "mode=hf" },
+      ),
     /Expected key=value \(e\.g\. --option mode=hf\) for --option but received "bad"/,
   );
 });
