@@ -1,7 +1,7 @@
 /**
- * One inference worker on a run folder: claims chunks by role, prepares images in the pool ahead of the model
- * (bounded prefetch), runs `localize` once per image group on this thread, journals every sample, and skips
- * what other workers finished. Resolved options + a Localizer + a prepare function → RunHandle.
+ * One inference worker on a run folder: takes the chunks its ChunkClaims picks, prepares images in the pool
+ * ahead of the model (bounded prefetch), runs `localize` once per image group on this thread, journals every
+ * sample, and skips what other workers finished. Resolved options + a Localizer + a prepare fn → RunHandle.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isGritlocError } from "../errors.js";
 import type { Localization, Localizer } from "../models/localizer.js";
 import type { PreparedImage, PrepareSpec } from "../vision/prepare.js";
+import { ChunkClaims } from "./chunk-claims.js";
 import { JOURNAL_SUFFIX, JournalSet, workerIdOf } from "./journal-reader.js";
 import type { JournalError, JournalRecord, ResultRecord } from "./journal-record.js";
 import { JournalWriter } from "./journal-writer.js";
@@ -17,8 +18,8 @@ import type { RunCounts, RunEnd, RunEvent, RunSummary } from "./run-event.js";
 import { gritlocVersion, openRunManifest, RUN_FORMAT, type RunManifest } from "./run-manifest.js";
 import { RunState } from "./run-state.js";
 import { currentHost } from "./worker-id.js";
-import { isClaimPreempted, isWorkerLive, type LivenessContext, liveClaims } from "./worker-liveness.js";
-import { type ChunkChoice, describeRole, pickChunk, type WorkerRole } from "./worker-role.js";
+import { isWorkerLive, type LivenessContext } from "./worker-liveness.js";
+import { type ChunkChoice, describeRole, type WorkerRole } from "./worker-role.js";
 
 /** Prepares one image file for the localizer (a worker-thread pool, or inline). */
 export type PrepareFn = (path: string, spec: PrepareSpec) => Promise<PreparedImage>;
@@ -113,13 +114,7 @@ class InferenceWorker {
   private reader!: JournalSet;
   private writer!: JournalWriter;
   private status!: Uint8Array;
-  /** Chunks known to have nothing left for this worker (monotonic). */
-  private closed!: Uint8Array;
-  private readonly ownClaims = new Set<number>();
-  /** Claimed chunks not started yet, in pick order. */
-  private readonly reserved: number[] = [];
-  /** Recent delays (ms) between another worker writing a claim and this worker seeing it. */
-  private readonly lags: number[] = [];
+  private claims!: ChunkClaims;
   /** Example id → sample index. */
   private readonly indexOf = new Map<string, number>();
   private readonly queue: Task[] = [];
@@ -204,7 +199,19 @@ class InferenceWorker {
     this.plan = buildPlan(config.samples, { chunkSize: this.manifest.chunkSize });
     this.status = new Uint8Array(config.samples.length);
     for (let i = 0; i < config.samples.length; i++) this.indexOf.set(config.samples[i].exampleId, i);
-    this.closed = new Uint8Array(this.plan.chunks.length);
+    const { workerId, role, leaseMs, maxClaimAhead } = config;
+    const claimsConfig = { workerId, role, leaseMs, maxClaimAhead, chunkSize: this.manifest.chunkSize };
+    this.claims = new ChunkClaims(claimsConfig, this.state, this.plan, {
+      isSampleOpen: (i) => this.status[i] === OPEN,
+      refresh: () => this.refresh(),
+      record: (record) => this.record(record),
+      flush: () => this.writer.flush(),
+      liveness: () => this.liveness(),
+      msPerSample: () => {
+        const processed = this.predictions + this.errors;
+        return processed === 0 ? null : (Date.now() - this.startedAt) / processed;
+      },
+    });
     this.reader = new JournalSet(
       join(config.runDir, "journal"),
       this.state,
@@ -274,11 +281,8 @@ class InferenceWorker {
     this.lastRefreshAt = now;
     await this.reader.read();
     for (const claim of this.state.drainClaims()) {
-      // Lags are measured once the worker runs (the first read finds old claims) and within the lease.
-      const lag = Date.now() - claim.at;
-      if (!this.started || claim.worker === this.config.workerId || lag > this.config.leaseMs) continue;
-      this.lags.push(Math.max(0, lag));
-      if (this.lags.length > 16) this.lags.shift();
+      // Lags are measured once the worker runs (the first read finds old claims).
+      if (this.started) this.claims.noteSeen(claim);
     }
     let newlyDone = 0;
     for (const exampleId of this.state.drainTouched()) {
@@ -316,76 +320,8 @@ class InferenceWorker {
     };
   }
 
-  private isChunkOpen(chunk: number): boolean {
-    if (this.closed[chunk] === 1) return false;
-    const { firstGroup, endGroup } = this.plan.chunks[chunk];
-    for (let g = firstGroup; g < endGroup; g++) {
-      for (const i of this.plan.groups[g].sampleIndices) if (this.status[i] === OPEN) return true;
-    }
-    this.closed[chunk] = 1;
-    return false;
-  }
-
   private liveness(): LivenessContext {
     return { host: this.host, now: Date.now(), leaseMs: this.config.leaseMs };
-  }
-
-  /** Role-ordered pick among chunks that are open for this worker and not claimed by another live one. */
-  private pick(): ChunkChoice {
-    const taken = liveClaims(this.state, this.config.workerId, this.liveness());
-    return pickChunk(this.config.role, this.plan.chunks.length, {
-      isOpen: (chunk) => !this.ownClaims.has(chunk) && this.isChunkOpen(chunk),
-      isFree: (chunk) => !taken.has(chunk),
-    });
-  }
-
-  /**
-   * How many chunks to claim beyond the one about to start: enough to cover 1.5× the delay with which other
-   * workers' claims became visible here (Drive: seconds to a minute; a local disk: ~0), so a worker coming
-   * from the other end sees a claim before it gets there. 0 until another worker has been seen.
-   */
-  private claimAhead(): number {
-    const processed = this.predictions + this.errors;
-    if (this.lags.length === 0 || processed === 0) return 0;
-    const chunkMs = ((Date.now() - this.startedAt) / processed) * this.manifest.chunkSize;
-    return Math.min(this.config.maxClaimAhead, Math.ceil((1.5 * Math.max(...this.lags)) / chunkMs));
-  }
-
-  /**
-   * The next chunk to work on, or why there is none. Tops up this worker's claimed-ahead chunks (one flush
-   * for all), then re-reads the journals and drops the next chunk if an earlier claim for it by a live worker
-   * has become visible (claims that crossed: the later one backs off) or others finished it meanwhile.
-   */
-  private async nextOwnChunk(): Promise<number | ChunkChoice> {
-    for (;;) {
-      const want = 1 + this.claimAhead();
-      let last: ChunkChoice | undefined;
-      if (this.reserved.length < want) {
-        await this.refresh();
-        let claimed = false;
-        while (this.reserved.length < want) {
-          const choice = this.pick();
-          if (choice.kind !== "claim") {
-            last = choice;
-            break;
-          }
-          this.ownClaims.add(choice.chunk);
-          this.record({ type: "claim", chunk: choice.chunk, at: Date.now() });
-          this.reserved.push(choice.chunk);
-          claimed = true;
-        }
-        if (claimed) await this.writer.flush(); // others must see the claims before we spend time on them
-      }
-      const next = this.reserved.shift();
-      if (next === undefined) return last ?? { kind: "finished" };
-      await this.refresh();
-      if (isClaimPreempted(this.state, this.config.workerId, next, this.liveness())) {
-        this.ownClaims.delete(next);
-        this.record({ type: "release", chunk: next, at: Date.now() });
-        continue;
-      }
-      if (this.isChunkOpen(next)) return next;
-    }
   }
 
   /** Fills the prepare queue up to `prefetch` groups; returns what the chunk picker said last. */
@@ -393,7 +329,7 @@ class InferenceWorker {
     const { config } = this;
     while (this.queue.length < config.prefetch && !this.stopping && this.queued < config.limit) {
       if (this.pendingGroups.length === 0) {
-        const next = await this.nextOwnChunk();
+        const next = await this.claims.next();
         if (typeof next !== "number") return next;
         const chunk = this.plan.chunks[next];
         this.pendingGroups = this.plan.groups.slice(chunk.firstGroup, chunk.endGroup);
