@@ -128,13 +128,6 @@ export function partitionFigure(
         thickness: 1.5,
         width: 5,
       },
-      // Values sit at the foot of each bar, clear of the error bars.
-      text: values.map((v) => (v.mean === null ? "" : v.mean.toFixed(1))),
-      textposition: "inside",
-      insidetextanchor: "start",
-      textangle: 0,
-      constraintext: "none",
-      textfont: { color: "white", size: 11 },
       customdata: values.map((v) => [v.lower, v.upper, v.cnt ?? "–"]),
       hovertemplate: `${run.name}<br>%{x}: %{y:.2f}<br>95% CI [%{customdata[0]:.2f}, %{customdata[1]:.2f}]<br>N = %{customdata[2]}<extra></extra>`,
     };
@@ -147,6 +140,11 @@ export function partitionFigure(
     );
   }
   const unit = METRIC_TITLES[metric] ?? metric;
+  const annotations = valueLabels(runs.length, data);
+  const title = wrapTitle(
+    options.title ?? `${metric} by partition (${cgroup}, ${task}) with 95% intervals`,
+    width,
+  );
   // Dotted lines between the partition families: agg | …Src | …Cpt (zero-shot) | …dist (robustness).
   const shapes: Record<string, unknown>[] = [];
   for (let i = 1; i < partitions.length; i++) {
@@ -169,16 +167,67 @@ export function partitionFigure(
       width,
       height,
       autosize: false,
-      title: { text: options.title ?? `${metric} by partition (${cgroup}, ${task}) with 95% intervals` },
+      title: { text: title.text, x: 0, xanchor: "left", xref: "paper", font: { size: 15 } },
       barmode: "group",
-      margin: { l: 70, r: 20, t: 60, b: 70 },
+      margin: { l: 70, r: 20, t: 40 + 20 * title.lines, b: 70 },
       yaxis: { title: { text: unit }, zeroline: true, rangemode: "tozero" },
       xaxis: { type: "category", tickangle: 0 },
       legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
       showlegend: runs.length > 1,
       shapes,
+      annotations,
       paper_bgcolor: "white",
       plot_bgcolor: "white",
     },
   };
+}
+
+/** Pixels per character of a 15 px title, a little generous so that a wrapped line never overflows. */
+const TITLE_CHAR_PX = 8.5;
+
+/** Breaks a title at spaces into lines that fit the figure width (plotly does not wrap titles). */
+function wrapTitle(text: string, width: number): { text: string; lines: number } {
+  const maxChars = Math.max(20, Math.floor((width - 20) / TITLE_CHAR_PX));
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > maxChars) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return { text: lines.join("<br>"), lines: lines.length };
+}
+
+/**
+ * Each bar's value, written just right of the bar's centre line at the height of its mean, so that the error
+ * bar (which runs through the centre) never crosses the digits. Grouped bars of n runs sit at category
+ * offsets (i − (n − 1)/2) · 0.8/n (plotly's default bargap 0.2, no group gap).
+ */
+function valueLabels(runCount: number, data: readonly PlotlyTrace[]): Record<string, unknown>[] {
+  const labels: Record<string, unknown>[] = [];
+  for (const [i, trace] of data.entries()) {
+    const offset = ((i - (runCount - 1) / 2) * 0.8) / runCount;
+    for (const [k, mean] of (trace.y as (number | null)[]).entries()) {
+      if (mean === null) continue;
+      labels.push({
+        x: k + offset,
+        y: mean,
+        xref: "x",
+        yref: "y",
+        text: mean.toFixed(1),
+        showarrow: false,
+        xanchor: "left",
+        yanchor: mean >= 0 ? "top" : "bottom",
+        xshift: 5,
+        font: { size: 11, color: "#222" },
+        bgcolor: "rgba(255,255,255,0.85)",
+        borderpad: 1,
+      });
+    }
+  }
+  return labels;
 }

@@ -93,6 +93,41 @@ test("partitionFigure: two runs become two coloured series; another metric and a
   assert.equal(fig.layout.showlegend, true);
 });
 
+test("partitionFigure: values sit beside each bar's centre (clear of its error bar); long titles wrap", () => {
+  const fig = partitionFigure(
+    [
+      { name: "run1", metrics: run1 },
+      { name: "run2", metrics: run2 },
+    ],
+    {
+      metric: "rmse",
+      partitions: ["agg", "newCpt", "deldist"],
+      title: "word ".repeat(40).trim(),
+      width: 400,
+    },
+  );
+  type Label = { x: number; y: number; text: string; xanchor: string; xshift: number };
+  const labels = fig.layout.annotations as Label[];
+  // Two runs × three partitions, minus the missing rmse deldist of each run.
+  assert.deepEqual(
+    labels.map((l) => [l.x, l.text]),
+    [
+      [-0.2, run1["rmse.any.agg.loc.mean"].toFixed(1)],
+      [0.8, run1["rmse.any.newCpt.loc.mean"].toFixed(1)],
+      [0.2, run2["rmse.any.agg.loc.mean"].toFixed(1)],
+      [1.2, run2["rmse.any.newCpt.loc.mean"].toFixed(1)],
+    ],
+  );
+  for (const l of labels) assert.ok(l.xanchor === "left" && l.xshift > 0, "right of the bar's centre line");
+  assert.equal(labels[0].y, run1["rmse.any.agg.loc.mean"]);
+  const title = (fig.layout.title as { text: string }).text;
+  const lines = title.split("<br>");
+  assert.ok(lines.length > 1, "wrapped");
+  for (const line of lines) assert.ok(line.length <= Math.floor((400 - 20) / 8.5), line);
+  assert.equal(lines.join(" "), "word ".repeat(40).trim());
+  assert.equal((fig.layout.margin as { t: number }).t, 40 + 20 * lines.length);
+});
+
 test("partitionFigure rejects metrics without any requested key, and an empty run list", () => {
   assert.throws(() => partitionFigure([{ name: "x", metrics: { foo: 1 } }]), {
     code: "E_INVALID_OPTION",
