@@ -78,7 +78,10 @@ export interface OnnxModel {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-/** The default ONNX opset the builder targets (LayerNormalization needs 17, ScatterND max 18). */
+/**
+ * The default ONNX opset the builder targets (LayerNormalization needs 17; from 18 on, every Reduce* op takes
+ * its axes as an input, as ReduceSum already does).
+ */
 export const DEFAULT_OPSET = 18;
 
 /**

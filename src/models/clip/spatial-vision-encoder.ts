@@ -1,7 +1,7 @@
 /**
- * Runs SLICViT's spatial visual graph: normalised pixels [1, 3, R, R] + (region, patch) pairs → one embedding
- * per region [regions, embed] (not normalised). On CPU the pairs feed the "sparse" graph; on CUDA they are
- * expanded to the "dense" graph's additive bias (batched MatMuls suit the GPU).
+ * Runs SLICViT's spatial visual graph: normalised pixels [1, 3, R, R] + attended-token rows → one embedding
+ * per region [regions, embed] (not normalised). On CPU the padded rows feed the "padded" graph; on CUDA they
+ * are expanded to the "dense" graph's additive bias (batched MatMuls suit the GPU).
  */
 import type { Precision } from "../../onnx/session.js";
 import { type ExecutionChoice, OnnxSession, type SessionTensor } from "../../onnx/session.js";
@@ -10,17 +10,23 @@ import { buildSpatialVisionModel } from "./clip-graphs.js";
 import { cachedGraph } from "./graph-cache.js";
 import { type RegionAttention, spatialGeometry } from "./spatial-vision-graph.js";
 
-/** Which patches each region token attends to (besides itself), as (region, patch) pairs. */
-export interface RegionPatchPairs {
+/**
+ * Which tokens each region token attends to, one padded row per region (`buildRegionAttentionIndex` makes it):
+ * token p < grid² is patch p, token grid² + u is region u itself; padding slots have bias −∞, the rest 0.
+ */
+export interface RegionAttentionRows {
   readonly regionCount: number;
-  readonly pairRegion: Int32Array;
-  readonly pairPatch: Int32Array;
+  readonly rowWidth: number;
+  /** [regionCount, rowWidth] */
+  readonly attendedTokens: Int32Array;
+  /** [regionCount, rowWidth] */
+  readonly attendedBias: Float32Array;
 }
 
 export interface SpatialVisionEncoderOptions {
   readonly upsample: number;
   readonly startBlock: number;
-  /** Default: "sparse" on CPU, "dense" on CUDA. */
+  /** Default: "padded" on CPU, "dense" on CUDA. */
   readonly attention?: RegionAttention;
 }
 
@@ -62,7 +68,7 @@ export class SpatialVisionEncoder {
     cacheDir: string,
     options: SpatialVisionEncoderOptions,
   ): Promise<SpatialVisionEncoder> {
-    const attention = options.attention ?? (choice.provider === "cuda" ? "dense" : "sparse");
+    const attention = options.attention ?? (choice.provider === "cuda" ? "dense" : "padded");
     const build = { upsample: options.upsample, startBlock: options.startBlock, attention };
     const { resolution, grid } = spatialGeometry(checkpoint.config, options.upsample);
     const path = await cachedGraph(
@@ -88,21 +94,25 @@ export class SpatialVisionEncoder {
     );
   }
 
-  /** Region embeddings [pairs.regionCount, embedDim] for one image's normalised pixels. */
-  async embed(pixels: Float32Array, pairs: RegionPatchPairs): Promise<Float32Array> {
+  /** Region embeddings [rows.regionCount, embedDim] for one image's normalised pixels. */
+  async embed(pixels: Float32Array, rows: RegionAttentionRows): Promise<Float32Array> {
     const feeds: Record<string, SessionTensor> = {
       pixel_values: { type: "float32", data: pixels, dims: [1, 3, this.resolution, this.resolution] },
     };
-    if (this.attention === "sparse") {
-      feeds.pair_region = { type: "int64", data: int64(pairs.pairRegion), dims: [pairs.pairRegion.length] };
-      feeds.pair_patch = { type: "int64", data: int64(pairs.pairPatch), dims: [pairs.pairPatch.length] };
-      feeds.region_count = { type: "int64", data: BigInt64Array.of(BigInt(pairs.regionCount)), dims: [1] };
+    const { regionCount, rowWidth, attendedTokens, attendedBias } = rows;
+    if (this.attention === "padded") {
+      const dims = [regionCount, rowWidth];
+      feeds.attended_tokens = { type: "int64", data: int64(attendedTokens), dims };
+      feeds.attended_bias = { type: "float32", data: attendedBias, dims };
     } else {
+      // The dense graph adds each region's self score itself; its bias covers the patches only.
       const patches = this.grid * this.grid;
-      const bias = new Float32Array(pairs.regionCount * patches).fill(Number.NEGATIVE_INFINITY);
-      for (let i = 0; i < pairs.pairRegion.length; i++)
-        bias[pairs.pairRegion[i] * patches + pairs.pairPatch[i]] = 0;
-      feeds.attention_bias = { type: "float32", data: bias, dims: [pairs.regionCount, patches] };
+      const bias = new Float32Array(regionCount * patches).fill(Number.NEGATIVE_INFINITY);
+      for (let i = 0; i < attendedTokens.length; i++) {
+        const token = attendedTokens[i];
+        if (attendedBias[i] === 0 && token < patches) bias[Math.floor(i / rowWidth) * patches + token] = 0;
+      }
+      feeds.attention_bias = { type: "float32", data: bias, dims: [regionCount, patches] };
     }
     const out = await this.#session.run(feeds);
     return out.region_embeds.data as Float32Array;

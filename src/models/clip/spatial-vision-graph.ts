@@ -10,9 +10,11 @@
  *   tokens inside its mask plus itself. Upstream adds −100 to every other logit instead of excluding it: the
  *   difference is ≈e⁻¹⁰⁰, so we exclude them, and the softmax runs over ≤ 1024 patch scores + 1 self score.
  *
- * Two attention layouts share those semantics:
- * - "sparse" (CPU): the (region, patch) pairs as index lists; scores by Gather, the per-region softmax and sum by
- *   ScatterND max/add. Cost grows with the number of pairs (≈ levels × patches), not with regions × patches.
+ * Two attention layouts share those semantics, and both are deterministic (Gather, MatMul, Softmax only; no
+ * ScatterND reductions, whose multithreaded CPU kernels race on duplicate indices — onnxruntime #18048, #23396):
+ * - "padded" (CPU): each region's attended tokens (its patches, then itself) as one row padded to the longest
+ *   with a −inf bias; keys/values gathered per row, scores and weighted sum by batched MatMul. Cost grows with
+ *   regions × the longest row (≈ 20 tokens), not with regions × patches.
  * - "dense" (GPU): an additive bias [U, patches] (0 inside the mask, −inf outside) and batched MatMuls.
  */
 import { GritlocError } from "../../errors.js";
@@ -26,7 +28,7 @@ import type { ClipConfig } from "./config.js";
 import { slicVitPositionalEmbedding } from "./positional-embedding.js";
 import type { ClipVisionNames } from "./weight-names.js";
 
-export type RegionAttention = "sparse" | "dense";
+export type RegionAttention = "padded" | "dense";
 
 export interface SpatialVisionOptions {
   /** Token-grid upsampling (SLICViT `upsample`, default 2): conv stride = patch / upsample. */
@@ -67,16 +69,15 @@ export function spatialGeometry(config: ClipConfig, upsample: number): SpatialGe
 }
 
 interface RegionInputs {
-  /** sparse: [P] region index of each (region, patch) pair; [P, 1] for ScatterND. */
-  readonly pairRegion?: string;
-  readonly pairRegionNd?: string;
-  readonly pairPatch?: string;
+  /** padded: [U, row] attended tokens (patch p, or patches + u for region u itself) and their additive bias. */
+  readonly tokens?: string;
+  readonly tokenBias?: string;
   /** dense: [U, patches] additive bias. */
   readonly bias?: string;
 }
 
-/** Region tokens' attention output [U, W] with the sparse pair lists. */
-function sparseRegionAttention(
+/** Region tokens' attention output [U, H, dh] over each region's padded row of attended tokens. */
+function paddedRegionAttention(
   ctx: NnContext,
   q: string,
   k: string,
@@ -86,47 +87,22 @@ function sparseRegionAttention(
   inputs: RegionInputs,
 ): string {
   const g = ctx.g;
-  if (ctx.precision === "fp16") {
-    // ORT's CPU ScatterND has no fp16 max reduction; the softmax is better in float32 anyway.
-    const f32 = (t: string) => ctx.toFloat32(t);
-    const out = sparseRegionAttention(
-      ctx.withPrecision("fp32"),
-      f32(q),
-      f32(k),
-      f32(v),
-      f32(patchK),
-      f32(patchV),
-      inputs,
-    );
-    return ctx.fromFloat32(out);
-  }
-  const pr = inputs.pairRegion!;
-  const prNd = inputs.pairRegionNd!;
-  const pp = inputs.pairPatch!;
-  const scores = g.node(
-    "ReduceSum",
-    [g.node("Mul", [g.node("Gather", [q, pr]), g.node("Gather", [patchK, pp])]), g.int64([2])],
+  const byHead = (t: string) => g.node("Transpose", [t], { perm: [1, 0, 2] }); // [T, H, dh] → [H, T, dh]
+  // Key/value tables per head: the patch tokens, then the region tokens themselves (token patches + u).
+  const table = (patch: string, region: string) =>
+    g.node("Concat", [byHead(patch), byHead(region)], { axis: 1 }); // [H, patches + U, dh]
+  const rowKeys = g.node("Gather", [table(patchK, k), inputs.tokens!], { axis: 1 }); // [H, U, row, dh]
+  const rowValues = g.node("Gather", [table(patchV, v), inputs.tokens!], { axis: 1 });
+  const scores = g.node("MatMul", [rowKeys, g.node("Unsqueeze", [byHead(q), g.int64([3])])]); // [H, U, row, 1]
+  const probs = g.node(
+    "Softmax",
+    [g.node("Add", [g.node("Squeeze", [scores, g.int64([3])]), inputs.tokenBias!])],
     {
-      keepdims: 0,
+      axis: -1,
     },
-  );
-  const selfScores = g.node("ReduceSum", [g.node("Mul", [q, k]), g.int64([2])], { keepdims: 0 });
-  // Per-region max over its patch scores and its self score, for a stable softmax.
-  const max = g.node("ScatterND", [selfScores, prNd, scores], { reduction: "max" });
-  const weights = g.node("Exp", [g.node("Sub", [scores, g.node("Gather", [max, pr])])]);
-  const selfWeights = g.node("Exp", [g.node("Sub", [selfScores, max])]);
-  const denominator = g.node("ScatterND", [selfWeights, prNd, weights], { reduction: "add" });
-  const axis2 = g.int64([2]);
-  const numerator = g.node(
-    "ScatterND",
-    [
-      g.node("Mul", [g.node("Unsqueeze", [selfWeights, axis2]), v]),
-      prNd,
-      g.node("Mul", [g.node("Unsqueeze", [weights, axis2]), g.node("Gather", [patchV, pp])]),
-    ],
-    { reduction: "add" },
-  );
-  return g.node("Div", [numerator, g.node("Unsqueeze", [denominator, axis2])]);
+  ); // [H, U, row]
+  const attended = g.node("MatMul", [g.node("Unsqueeze", [probs, g.int64([2])]), rowValues]); // [H, U, 1, dh]
+  return g.node("Transpose", [g.node("Squeeze", [attended, g.int64([2])])], { perm: [1, 0, 2] });
 }
 
 /** Region tokens' attention output [U, H, dh] with the dense additive bias. */
@@ -187,8 +163,8 @@ function regionBlock(
   const kh = g.node("Reshape", [k, headShape]);
   const vh = g.node("Reshape", [v, headShape]);
   const attended =
-    attention === "sparse"
-      ? sparseRegionAttention(ctx, qh, kh, vh, patchK, patchV, inputs)
+    attention === "padded"
+      ? paddedRegionAttention(ctx, qh, kh, vh, patchK, patchV, inputs)
       : denseRegionAttention(ctx, qh, kh, vh, patchK, patchV, inputs, patches);
   const merged = g.node("Reshape", [attended, g.int64([0, width])]);
   return blockMlp(ctx, g.node("Add", [regions, linear(ctx, merged, block.out)]), block);
@@ -196,8 +172,8 @@ function regionBlock(
 
 /**
  * Adds the whole spatial visual encoder to `ctx.g`. Inputs: `pixel_values` float32 [1, 3, R, R] and, for
- * "sparse", `pair_region` / `pair_patch` int64 [pairs] and `region_count` int64 [1]; for "dense",
- * `attention_bias` float32 [regions, grid²]. Output: `region_embeds` float32 [regions, embed].
+ * "padded", `attended_tokens` int64 / `attended_bias` float32 [regions, row]; for "dense", `attention_bias`
+ * float32 [regions, grid²]. Output: `region_embeds` float32 [regions, embed].
  */
 export function addSpatialVisionEncoder(
   ctx: NnContext,
@@ -222,17 +198,12 @@ export function addSpatialVisionEncoder(
   }
 
   const pixels = g.input("pixel_values", "float32", [1, 3, resolution, resolution]);
-  const inputs: RegionInputs & { count?: string } =
-    options.attention === "sparse"
-      ? (() => {
-          const pairRegion = g.input("pair_region", "int64", ["pairs"]);
-          return {
-            pairRegion,
-            pairRegionNd: g.node("Unsqueeze", [pairRegion, g.int64([1])]),
-            pairPatch: g.input("pair_patch", "int64", ["pairs"]),
-            count: g.input("region_count", "int64", [1]),
-          };
-        })()
+  const inputs: RegionInputs =
+    options.attention === "padded"
+      ? {
+          tokens: g.input("attended_tokens", "int64", ["regions", "row"]),
+          tokenBias: ctx.fromFloat32(g.input("attended_bias", "float32", ["regions", "row"])),
+        }
       : { bias: ctx.fromFloat32(g.input("attention_bias", "float32", ["regions", patches])) };
 
   // Stem: [1, 3, R, R] → [1, 1 + grid², W].
@@ -261,8 +232,11 @@ export function addSpatialVisionEncoder(
   let regions = "";
   const tokenCount = 1 + patches;
   const headSplit = g.int64([patches, heads, width / heads]);
-  const regionCount =
-    inputs.count ?? g.node("Slice", [g.node("Shape", [inputs.bias!]), g.int64([0]), g.int64([1])]);
+  const regionCount = g.node("Slice", [
+    g.node("Shape", [inputs.tokens ?? inputs.bias!]),
+    g.int64([0]),
+    g.int64([1]),
+  ]);
   const regionShape = g.node("Concat", [regionCount, g.int64([width])], { axis: 0 });
   /** Token 0 (the class token) of a [1, T, W] stream, copied for every region: [U, W]. */
   const classCopies = (t: string) =>

@@ -3,7 +3,8 @@
  * every label of every SLIC map is a mask; each mask is sampled nearest onto the grid×grid token grid
  * (pixel (7i, 7j) for 224 → 32, PyTorch's `floor(dst · in/out)`), and its region token attends to the patch
  * tokens whose sample lies inside it. Masks with the same patch set get identical embeddings (region tokens
- * see nothing else), so they share one region. LabelMap[] → RegionAttentionIndex.
+ * see nothing else), so they share one region. Each region's attended tokens (its patches, then itself) are one
+ * row padded to the longest, so the graph attends with Gather/MatMul/Softmax only. LabelMap[] → RegionAttentionIndex.
  */
 import type { LabelMap } from "../../vision/slic.js";
 
@@ -16,12 +17,21 @@ export interface RegionAttentionIndex {
   readonly maskRegion: Int32Array;
   /** [maskCount] number of grid patches inside each mask (upstream's attended patch columns). */
   readonly keepCounts: Int32Array;
-  /** (region, patch) pairs, grouped by region, patches ascending: region u attends to patch `pairPatch[i]`. */
-  readonly pairRegion: Int32Array;
-  readonly pairPatch: Int32Array;
   /** Token grid side. */
   readonly grid: number;
+  /** Row length: the most patches any region attends to, plus one slot for the region itself. */
+  readonly rowWidth: number;
+  /**
+   * [regionCount, rowWidth] the tokens each region attends to, numbered like the graph's key table (patch p is
+   * p, region u's own token is grid² + u). Row u: its patches ascending, padding (`ATTENDED_PADDING`), itself.
+   */
+  readonly attendedTokens: Int32Array;
+  /** [regionCount, rowWidth] additive score bias: 0 for the attended tokens, −∞ for the padding. */
+  readonly attendedBias: Float32Array;
 }
+
+/** The token that padding slots point at: any valid token does, since their −∞ bias gives them weight 0. */
+export const ATTENDED_PADDING = 0;
 
 /** PyTorch's nearest source index (`nearest_idx`: exact for 2× and same-size, else floor(dst · in/out)). */
 function nearestSource(dst: number, inSize: number, outSize: number): number {
@@ -80,16 +90,28 @@ export function buildRegionAttentionIndex(
     }
     maskRegion[m] = region;
   }
-  let pairs = 0;
-  for (const m of regionMasks) pairs += keepCounts[m];
-  const pairRegion = new Int32Array(pairs);
-  const pairPatch = new Int32Array(pairs);
-  let at = 0;
+  let widest = 0;
+  for (const m of regionMasks) widest = Math.max(widest, keepCounts[m]);
+  const rowWidth = widest + 1;
+  const regionCount = regionMasks.length;
+  const attendedTokens = new Int32Array(regionCount * rowWidth).fill(ATTENDED_PADDING);
+  const attendedBias = new Float32Array(regionCount * rowWidth).fill(Number.NEGATIVE_INFINITY);
   for (const [region, m] of regionMasks.entries()) {
-    for (let i = maskStart[m]; i < maskStart[m + 1]; i++) {
-      pairRegion[at] = region;
-      pairPatch[at++] = maskPatches[i];
-    }
+    const row = region * rowWidth;
+    attendedTokens.set(maskPatches.subarray(maskStart[m], maskStart[m + 1]), row);
+    attendedBias.fill(0, row, row + keepCounts[m]);
+    // A region always sees itself, so no row is all −∞ (its softmax stays finite).
+    attendedTokens[row + rowWidth - 1] = patches + region;
+    attendedBias[row + rowWidth - 1] = 0;
   }
-  return { maskCount, regionCount: regionMasks.length, maskRegion, keepCounts, pairRegion, pairPatch, grid };
+  return {
+    maskCount,
+    regionCount,
+    maskRegion,
+    keepCounts,
+    grid,
+    rowWidth,
+    attendedTokens,
+    attendedBias,
+  };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildRegionAttentionIndex } from "../../../src/models/slicvit/attention-index.js";
+import { ATTENDED_PADDING, buildRegionAttentionIndex } from "../../../src/models/slicvit/attention-index.js";
 import { readI32 } from "../../support/fixtures.js";
 import { fixtureLabelMaps } from "../support/fixture-labels.js";
 
@@ -23,7 +23,7 @@ test("patches per mask equal upstream's attention-mask keep counts exactly (near
   }
 });
 
-test("masks with identical patch sets share one region; pairs list each region's patches in order", () => {
+test("masks with identical patch sets share one region; each region's row lists its patches, padding, itself", () => {
   // 4×4 maps sampled onto a 2×2 grid (pixels (0,0), (0,2), (2,0), (2,2)).
   const a = {
     width: 4,
@@ -42,8 +42,14 @@ test("masks with identical patch sets share one region; pairs list each region's
   assert.deepEqual([...index.keepCounts], [2, 2, 2, 1, 1]);
   assert.deepEqual([...index.maskRegion], [0, 1, 0, 2, 3]);
   assert.equal(index.regionCount, 4);
-  assert.deepEqual([...index.pairRegion], [0, 0, 1, 1, 2, 3]);
-  assert.deepEqual([...index.pairPatch], [0, 2, 1, 3, 3, 1]);
+  // Rows of width 2 patches + self; tokens 0..3 are patches, 4 + u is region u itself.
+  assert.equal(index.rowWidth, 3);
+  assert.deepEqual(
+    [...index.attendedTokens],
+    [0, 2, 4, 1, 3, 5, 3, ATTENDED_PADDING, 6, 1, ATTENDED_PADDING, 7],
+  );
+  const inf = Number.NEGATIVE_INFINITY;
+  assert.deepEqual([...index.attendedBias], [0, 0, 0, 0, 0, 0, 0, inf, 0, 0, inf, 0]);
 });
 
 test("masks that miss every grid sample share one region that attends only to itself", () => {
@@ -56,5 +62,8 @@ test("masks that miss every grid sample share one region that attends only to it
   const index = buildRegionAttentionIndex([map], 2);
   assert.deepEqual([...index.keepCounts], [4, 0, 0]);
   assert.deepEqual([...index.maskRegion], [0, 1, 1]);
-  assert.deepEqual([...index.pairRegion], [0, 0, 0, 0]);
+  // Region 1 (the two empty masks) has only padding and its own token 4 + 1.
+  assert.equal(index.rowWidth, 5);
+  assert.deepEqual([...index.attendedTokens.subarray(5)], [0, 0, 0, 0, 5]);
+  assert.deepEqual([...index.attendedBias.subarray(5)], [-Infinity, -Infinity, -Infinity, -Infinity, 0]);
 });
