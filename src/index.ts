@@ -231,6 +231,7 @@ export { cachedGraph, GRAPH_FORMAT_VERSION } from "./models/clip/graph-cache.js"
 export { slicVitPositionalEmbedding, upsampleGridBilinear } from "./models/clip/positional-embedding.js";
 export { CLIP_MEAN, CLIP_STD, clipPixelValues } from "./models/clip/preprocess.js";
 export {
+  type AttendedRowGroup,
   type RegionAttentionRows,
   SpatialVisionEncoder,
   type SpatialVisionEncoderOptions,

@@ -166,7 +166,7 @@ export class SlicVitLocalizer implements Localizer {
     if (this.#lastImage?.image === image) return this.#lastImage.regions;
     this.#checkImage(image);
     let t = performance.now();
-    const index = buildRegionAttentionIndex(image.labelMaps, this.#vision.grid);
+    const index = buildRegionAttentionIndex(image.labelMaps, this.#vision.grid, this.#vision.rowGroups);
     if (timings) timings.attentionIndex = performance.now() - t;
     t = performance.now();
     const raw = await this.#vision.embed(clipPixelValues(image.resized), index);

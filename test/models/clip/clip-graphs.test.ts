@@ -37,7 +37,7 @@ after(() => {
 
 /** Region embeddings per mask (expanding shared regions) for a fixture image. */
 async function maskEmbeddings(encoder: SpatialVisionEncoder, name: string): Promise<Float32Array> {
-  const index = buildRegionAttentionIndex(fixtureLabelMaps(name), encoder.grid);
+  const index = buildRegionAttentionIndex(fixtureLabelMaps(name), encoder.grid, encoder.rowGroups);
   const regions = await encoder.embed(clipPixelValues(fixtureResized(name)), index);
   const d = encoder.embedDim;
   const out = new Float32Array(index.maskCount * d);
@@ -89,13 +89,51 @@ test("the dense attention layout (used on CUDA) gives the same region embeddings
   await encoder.dispose();
 });
 
+test("empty row groups and 1025-token rows give the dense layout's embeddings", async () => {
+  // Two levels: left/right halves (512 patches each) and the whole image (1024): two row lengths, so with three
+  // row groups one is empty. Tolerance 1e-5: both layouts compute the same float32 softmax in another order.
+  const halves = Int32Array.from({ length: 224 * 224 }, (_, i) => (i % 224 < 112 ? 1 : 2));
+  const maps = [
+    { labels: halves, count: 2, width: 224, height: 224 },
+    { labels: new Int32Array(224 * 224).fill(1), count: 1, width: 224, height: 224 },
+  ];
+  const pixels = clipPixelValues(fixtureResized("coffee"));
+  const dense = await SpatialVisionEncoder.load(openai, CPU, cacheDir, {
+    upsample: 2,
+    startBlock: 0,
+    attention: "dense",
+  });
+  const expected = await dense.embed(pixels, buildRegionAttentionIndex(maps, 32));
+  await dense.dispose();
+  const padded = await SpatialVisionEncoder.load(openai, CPU, cacheDir, { upsample: 2, startBlock: 0 });
+  const index = buildRegionAttentionIndex(maps, 32, padded.rowGroups);
+  assert.deepEqual(
+    index.rowGroups.map((g) => g.regionCount),
+    [2, 1, 0],
+  );
+  assertClose(await padded.embed(pixels, index), expected, { atol: 1e-5 }, "padded vs dense");
+  await assert.rejects(
+    padded.embed(pixels, buildRegionAttentionIndex(maps, 32)),
+    /Expected 3 row groups \(build the index with the encoder's rowGroups\) for rows\.rowGroups\.length but received 1/,
+  );
+  await padded.dispose();
+});
+
+test("the encoder rejects a row group count that is not a positive integer", async () => {
+  for (const rowGroups of [0, 2.5])
+    await assert.rejects(
+      SpatialVisionEncoder.load(openai, CPU, cacheDir, { upsample: 2, startBlock: 0, rowGroups }),
+      new RegExp(`Expected a positive integer for rowGroups but received ${rowGroups}`),
+    );
+});
+
 test("region embeddings are bit-identical over 10 runs with 4 threads (no racing reductions)", async () => {
   // onnxruntime's multithreaded CPU ScatterND reductions (the old layout) changed the low bits run to run.
   const encoder = await SpatialVisionEncoder.load(openai, { ...CPU, threads: 4 }, cacheDir, {
     upsample: 2,
     startBlock: 0,
   });
-  const index = buildRegionAttentionIndex(fixtureLabelMaps("coffee"), encoder.grid);
+  const index = buildRegionAttentionIndex(fixtureLabelMaps("coffee"), encoder.grid, encoder.rowGroups);
   const pixels = clipPixelValues(fixtureResized("coffee"));
   const first = Buffer.from((await encoder.embed(pixels, index)).buffer);
   for (let run = 1; run < 10; run++) {
