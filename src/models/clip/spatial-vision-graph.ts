@@ -19,7 +19,7 @@
  *   on the fixture images, ≈ 4 × with one), not with regions × patches.
  * - "dense" (GPU): an additive bias [U, patches] (0 inside the mask, −inf outside) and batched MatMuls.
  */
-import { GritlocError } from "../../errors.js";
+import { GritlocError, invalidOption } from "../../errors.js";
 import { multiHeadAttention } from "../../onnx/nn/attention.js";
 import type { NnContext } from "../../onnx/nn/context.js";
 import { layerNorm } from "../../onnx/nn/layer-norm.js";
@@ -242,6 +242,8 @@ export function addSpatialVisionEncoder(
       `Expected startBlock in 0..${config.visionLayers - 1} but received ${options.startBlock}`,
     );
   }
+  if (!Number.isInteger(options.rowGroups) || options.rowGroups < 1)
+    throw invalidOption("rowGroups", "a positive integer", options.rowGroups);
 
   const pixels = g.input("pixel_values", "float32", [1, 3, resolution, resolution]);
   const inputs: RegionInputs =

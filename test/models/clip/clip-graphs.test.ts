@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type ClipCheckpoint, openClipCheckpoint } from "../../../src/models/clip/checkpoint.js";
+import { buildSpatialVisionModel } from "../../../src/models/clip/clip-graphs.js";
 import { ClipTextEncoder } from "../../../src/models/clip/clip-text-encoder.js";
 import { clipPixelValues } from "../../../src/models/clip/preprocess.js";
 import { SpatialVisionEncoder } from "../../../src/models/clip/spatial-vision-encoder.js";
@@ -119,12 +120,16 @@ test("empty row groups and 1025-token rows give the dense layout's embeddings", 
   await padded.dispose();
 });
 
-test("the encoder rejects a row group count that is not a positive integer", async () => {
-  for (const rowGroups of [0, 2.5])
+test("the encoder and the graph builder reject a row group count that is not a positive integer", async () => {
+  for (const rowGroups of [0, 2.5]) {
+    const message = new RegExp(`Expected a positive integer for rowGroups but received ${rowGroups}`);
     await assert.rejects(
       SpatialVisionEncoder.load(openai, CPU, cacheDir, { upsample: 2, startBlock: 0, rowGroups }),
-      new RegExp(`Expected a positive integer for rowGroups but received ${rowGroups}`),
+      message,
     );
+    const build = { upsample: 2, startBlock: 0, attention: "padded", rowGroups } as const;
+    assert.throws(() => buildSpatialVisionModel(openai, "fp32", build), message);
+  }
 });
 
 test("region embeddings are bit-identical over 10 runs with 4 threads (no racing reductions)", async () => {
