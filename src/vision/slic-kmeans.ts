@@ -7,12 +7,20 @@
  * Upstream visits clusters in order and moves a pixel on a strictly smaller distance, so each pixel ends with
  * the smallest float32 distance over the clusters whose window holds it, ties to the lowest cluster id. This
  * port computes that same result with less work: every pixel is first scored against last iteration's
- * cluster ("seed"), and a cluster then skips 8×8 tiles (and pixels) whose spatial term alone already
- * exceeds the distances there, since the colour term is never negative.
+ * cluster ("seed"), and a cluster then skips 8×8 tiles whose spatial term alone already exceeds the
+ * distances there, since the colour term is never negative.
+ *
+ * The assign loop runs four pixels per SIMD step (the image is kept as three channel planes, so one load
+ * fetches a channel of four pixels). Each lane computes its distance with the same f32 operations in the same
+ * order as upstream's scalar loop (f32x4 lanes are IEEE single precision, never fused) and takes the cluster
+ * only where upstream's rule moves the pixel, so the labels are bit-identical. Lanes need no per-pixel skip:
+ * a pixel whose spatial term exceeds its distance cannot move, and one the seed pass already scored against
+ * this cluster gets exactly that distance again, a tie that keeps it.
  */
 import {
   add,
   and,
+  andV128,
   at,
   buildModule,
   type Code,
@@ -22,39 +30,51 @@ import {
   F32,
   f32,
   fadd,
+  faddF32x4,
   fdiv,
-  feq,
+  feqF32x4,
   ffloor,
   fgt,
   fle,
-  flt,
+  fltF32x4,
   fmax,
+  fmaxF32x4,
   fmin,
   fmul,
+  fmulF32x4,
   forRange,
   fsub,
+  fsubF32x4,
   ge,
   get,
   I32,
   i32,
+  i32x4,
   instantiate,
+  laneF32,
   loadF32,
   loadI32,
+  loadV128,
   lt,
+  ltI32x4,
   max,
   min,
   mul,
-  ne,
-  or,
+  orV128,
+  select128,
   seq,
   set,
   shl,
   shr,
+  splatF32,
+  splatI32,
   storeF32,
   storeI32,
+  storeV128,
   sub,
   toF32,
   truncToI32,
+  V128,
   type WasmMemory,
   when,
   whileLoop,
@@ -87,11 +107,36 @@ const minSquaredOffset = defineFunction(
 );
 const MIN_SQUARED_OFFSET = 0;
 
-/** Upstream's distance, float32: ((dy² + dx²) · w) + ((t0² + t1²) + t2²) with t = pixel − centroid colour. */
-function distance(dy2: Code, dx2: Code, w: Code, pixel: Code, segment: Code, t: readonly number[]): Code {
-  const colour = (c: number) => set(t[c], fsub(loadF32(pixel, c * 4), loadF32(segment, 8 + c * 4)));
-  const sq = (c: number) => fmul(get(t[c]), get(t[c]));
-  return seq(colour(0), colour(1), colour(2), fadd(fmul(fadd(dy2, dx2), w), fadd(fadd(sq(0), sq(1)), sq(2))));
+/** The float32 operations a distance is built from: scalar, or the same ones on four lanes at once. */
+interface FloatOps {
+  readonly add: (a: Code, b: Code) => Code;
+  readonly sub: (a: Code, b: Code) => Code;
+  readonly mul: (a: Code, b: Code) => Code;
+}
+const SCALAR: FloatOps = { add: fadd, sub: fsub, mul: fmul };
+const LANES: FloatOps = { add: faddF32x4, sub: fsubF32x4, mul: fmulF32x4 };
+
+/**
+ * Upstream's distance, float32: ((dy² + dx²) · w) + ((t0² + t1²) + t2²) with t = pixel − centroid colour.
+ * One definition for the scalar and the four-lane code, so both evaluate it in the same order.
+ */
+function distance(
+  o: FloatOps,
+  dy2: Code,
+  dx2: Code,
+  w: Code,
+  pixel: (channel: number) => Code,
+  centroid: (channel: number) => Code,
+  t: readonly number[],
+): Code {
+  const colour = (c: number) => set(t[c], o.sub(pixel(c), centroid(c)));
+  const sq = (c: number) => o.mul(get(t[c]), get(t[c]));
+  return seq(
+    colour(0),
+    colour(1),
+    colour(2),
+    o.add(o.mul(o.add(dy2, dx2), w), o.add(o.add(sq(0), sq(1)), sq(2))),
+  );
 }
 
 /**
@@ -122,7 +167,9 @@ const seed = defineFunction(
     height: I32,
     w: F32,
     tilesX: I32,
-    image: I32,
+    plane0: I32,
+    plane1: I32,
+    plane2: I32,
     dist: I32,
     nearest: I32,
     guess: I32,
@@ -167,11 +214,12 @@ const seed = defineFunction(
             set(
               v.d,
               distance(
+                SCALAR,
                 fmul(get(v.dy), get(v.dy)),
                 fmul(get(v.dx), get(v.dx)),
                 get(v.w),
-                add(get(v.image), mul(get(v.idx), i32(12))),
-                get(v.seg),
+                (c) => loadF32(at(get([v.plane0, v.plane1, v.plane2][c]), get(v.idx))),
+                (c) => loadF32(get(v.seg), 8 + c * 4),
                 [v.t0, v.t1, v.t2],
               ),
             ),
@@ -194,7 +242,8 @@ const seed = defineFunction(
 /**
  * `assign(...)`: visits every cluster's window and moves each pixel whose distance to the cluster is smaller
  * (or equal with a lower cluster id) than its current one; tiles whose smallest spatial term exceeds their
- * recorded maximum distance are skipped, and fully visited tiles get their maximum tightened.
+ * recorded maximum distance are skipped, and fully visited tiles get their maximum tightened. A tile row
+ * (at most 8 pixels) is one or two four-lane steps; lanes at or past the tile's right edge are masked off.
  */
 const assign = defineFunction(
   "assign",
@@ -204,7 +253,9 @@ const assign = defineFunction(
     height: I32,
     w: F32,
     tilesX: I32,
-    image: I32,
+    plane0: I32,
+    plane1: I32,
+    plane2: I32,
     dist: I32,
     nearest: I32,
     segments: I32,
@@ -230,56 +281,69 @@ const assign = defineFunction(
     x0: I32,
     x1: I32,
     tile: I32,
-    idx: I32,
+    pos: I32,
     cy: F32,
     cx: F32,
     tileDy2: F32,
-    bound: F32,
     dy: F32,
-    dy2: F32,
-    spatial: F32,
-    current: F32,
-    d: F32,
-    t0: F32,
-    t1: F32,
-    t2: F32,
+    wLanes: V128,
+    kLanes: V128,
+    c0: V128,
+    c1: V128,
+    c2: V128,
+    dy2: V128,
+    dxLeft: V128,
+    dxRight: V128,
+    maskLeft: V128,
+    maskRight: V128,
+    bound: V128,
+    current: V128,
+    near: V128,
+    d: V128,
+    move: V128,
+    t0: V128,
+    t1: V128,
+    t2: V128,
   },
   [],
   (v) => {
-    const pixel = seq(
-      set(v.idx, add(mul(get(v.y), get(v.width)), get(v.x))),
-      set(v.current, loadF32(at(get(v.dist), get(v.idx)))),
-      set(v.spatial, fmul(fadd(get(v.dy2), loadF32(at(get(v.dx2), get(v.x)))), get(v.w))),
-      // nearest === k here only if the seed pass already scored this pixel against k (same value, no move).
-      when(
-        and(fle(get(v.spatial), get(v.current)), ne(loadI32(at(get(v.nearest), get(v.idx))), get(v.k))),
-        seq(
-          set(
-            v.d,
-            distance(
-              get(v.dy2),
-              loadF32(at(get(v.dx2), get(v.x))),
-              get(v.w),
-              add(get(v.image), mul(get(v.idx), i32(12))),
-              get(v.seg),
-              [v.t0, v.t1, v.t2],
-            ),
-          ),
-          when(
-            or(
-              flt(get(v.d), get(v.current)),
-              and(feq(get(v.d), get(v.current)), lt(get(v.k), loadI32(at(get(v.nearest), get(v.idx))))),
-            ),
-            seq(
-              storeI32(at(get(v.nearest), get(v.idx)), get(v.k)),
-              storeF32(at(get(v.dist), get(v.idx)), get(v.d)),
-              set(v.current, get(v.d)),
-            ),
+    const planes = [v.plane0, v.plane1, v.plane2];
+    const centroid = [v.c0, v.c1, v.c2];
+    // Four pixels from byte offset `pos` + `offset` of the per-pixel arrays.
+    const lanes = (base: number) => add(get(base), get(v.pos));
+    const step = (offset: number, dx2: number, mask: number) =>
+      seq(
+        set(v.current, loadV128(lanes(v.dist), offset)),
+        set(v.near, loadV128(lanes(v.nearest), offset)),
+        set(
+          v.d,
+          distance(
+            LANES,
+            get(v.dy2),
+            get(dx2),
+            get(v.wLanes),
+            (c) => loadV128(lanes(planes[c]), offset),
+            (c) => get(centroid[c]),
+            [v.t0, v.t1, v.t2],
           ),
         ),
-      ),
-      set(v.bound, fmax(get(v.bound), get(v.current))),
-    );
+        // The scalar rule per lane: move on a smaller distance, or an equal one with a lower cluster id.
+        set(
+          v.move,
+          andV128(
+            orV128(
+              fltF32x4(get(v.d), get(v.current)),
+              andV128(feqF32x4(get(v.d), get(v.current)), ltI32x4(get(v.kLanes), get(v.near))),
+            ),
+            get(mask),
+          ),
+        ),
+        storeV128(lanes(v.nearest), select128(get(v.kLanes), get(v.near), get(v.move)), offset),
+        set(v.current, select128(get(v.d), get(v.current), get(v.move))),
+        storeV128(lanes(v.dist), get(v.current), offset),
+        // Masked lanes count as 0, which never raises the maximum of non-negative distances.
+        set(v.bound, fmaxF32x4(get(v.bound), andV128(get(v.current), get(mask)))),
+      );
     const fullTile = and(
       and(
         eq(get(v.y0), shl(get(v.ty), i32(TILE_SHIFT))),
@@ -300,18 +364,33 @@ const assign = defineFunction(
           loadF32(get(v.tile)),
         ),
         seq(
-          set(v.bound, f32(0)),
+          set(v.maskLeft, ltI32x4(i32x4([0, 1, 2, 3]), splatI32(sub(get(v.x1), get(v.x0))))),
+          set(v.maskRight, ltI32x4(i32x4([4, 5, 6, 7]), splatI32(sub(get(v.x1), get(v.x0))))),
+          set(v.dxLeft, loadV128(at(get(v.dx2), get(v.x0)))),
+          set(v.dxRight, loadV128(at(get(v.dx2), get(v.x0)), 16)),
+          set(v.bound, splatF32(f32(0))),
           forRange(
             v.y,
             get(v.y0),
             get(v.y1),
             seq(
               set(v.dy, fsub(get(v.cy), toF32(get(v.y)))),
-              set(v.dy2, fmul(get(v.dy), get(v.dy))),
-              forRange(v.x, get(v.x0), get(v.x1), pixel),
+              set(v.dy2, splatF32(fmul(get(v.dy), get(v.dy)))),
+              set(v.pos, shl(add(mul(get(v.y), get(v.width)), get(v.x0)), i32(2))),
+              step(0, v.dxLeft, v.maskLeft),
+              when(lt(add(get(v.x0), i32(4)), get(v.x1)), step(16, v.dxRight, v.maskRight)),
             ),
           ),
-          when(fullTile, storeF32(get(v.tile), get(v.bound))),
+          when(
+            fullTile,
+            storeF32(
+              get(v.tile),
+              fmax(
+                fmax(laneF32(get(v.bound), 0), laneF32(get(v.bound), 1)),
+                fmax(laneF32(get(v.bound), 2), laneF32(get(v.bound), 3)),
+              ),
+            ),
+          ),
         ),
       ),
       set(v.tx, add(get(v.tx), i32(1))),
@@ -324,47 +403,54 @@ const assign = defineFunction(
       whileLoop(lt(shl(get(v.tx), i32(TILE_SHIFT)), get(v.xMax)), tile),
       set(v.ty, add(get(v.ty), i32(1))),
     );
-    return forRange(
-      v.k,
-      i32(0),
-      get(v.n),
-      seq(
-        set(v.win, add(get(v.windows), shl(get(v.k), i32(4)))),
-        set(v.yMin, loadI32(get(v.win))),
-        set(v.yMax, loadI32(get(v.win), 4)),
-        set(v.xMin, loadI32(get(v.win), 8)),
-        set(v.xMax, loadI32(get(v.win), 12)),
-        when(
-          and(lt(get(v.yMin), get(v.yMax)), lt(get(v.xMin), get(v.xMax))),
-          seq(
-            set(v.seg, add(get(v.segments), mul(get(v.k), i32(20)))),
-            set(v.cy, loadF32(get(v.seg))),
-            set(v.cx, loadF32(get(v.seg), 4)),
-            forRange(
-              v.x,
-              get(v.xMin),
-              get(v.xMax),
-              seq(
-                set(v.dy, fsub(get(v.cx), toF32(get(v.x)))),
-                storeF32(at(get(v.dx2), get(v.x)), fmul(get(v.dy), get(v.dy))),
-              ),
-            ),
-            // The smallest (cx - x)² of each tile column's part of the window, shared by all tile rows.
-            set(v.tx, shr(get(v.xMin), i32(TILE_SHIFT))),
-            whileLoop(
-              lt(shl(get(v.tx), i32(TILE_SHIFT)), get(v.xMax)),
-              seq(
-                set(v.x0, max(shl(get(v.tx), i32(TILE_SHIFT)), get(v.xMin))),
-                set(v.x1, min(shl(add(get(v.tx), i32(1)), i32(TILE_SHIFT)), get(v.xMax))),
-                storeF32(
-                  at(get(v.tileDx2), get(v.tx)),
-                  call(MIN_SQUARED_OFFSET, get(v.cx), get(v.x0), get(v.x1)),
+    return seq(
+      set(v.wLanes, splatF32(get(v.w))),
+      forRange(
+        v.k,
+        i32(0),
+        get(v.n),
+        seq(
+          set(v.win, add(get(v.windows), shl(get(v.k), i32(4)))),
+          set(v.yMin, loadI32(get(v.win))),
+          set(v.yMax, loadI32(get(v.win), 4)),
+          set(v.xMin, loadI32(get(v.win), 8)),
+          set(v.xMax, loadI32(get(v.win), 12)),
+          when(
+            and(lt(get(v.yMin), get(v.yMax)), lt(get(v.xMin), get(v.xMax))),
+            seq(
+              set(v.seg, add(get(v.segments), mul(get(v.k), i32(20)))),
+              set(v.cy, loadF32(get(v.seg))),
+              set(v.cx, loadF32(get(v.seg), 4)),
+              set(v.kLanes, splatI32(get(v.k))),
+              set(v.c0, splatF32(loadF32(get(v.seg), 8))),
+              set(v.c1, splatF32(loadF32(get(v.seg), 12))),
+              set(v.c2, splatF32(loadF32(get(v.seg), 16))),
+              forRange(
+                v.x,
+                get(v.xMin),
+                get(v.xMax),
+                seq(
+                  set(v.dy, fsub(get(v.cx), toF32(get(v.x)))),
+                  storeF32(at(get(v.dx2), get(v.x)), fmul(get(v.dy), get(v.dy))),
                 ),
-                set(v.tx, add(get(v.tx), i32(1))),
               ),
+              // The smallest (cx - x)² of each tile column's part of the window, shared by all tile rows.
+              set(v.tx, shr(get(v.xMin), i32(TILE_SHIFT))),
+              whileLoop(
+                lt(shl(get(v.tx), i32(TILE_SHIFT)), get(v.xMax)),
+                seq(
+                  set(v.x0, max(shl(get(v.tx), i32(TILE_SHIFT)), get(v.xMin))),
+                  set(v.x1, min(shl(add(get(v.tx), i32(1)), i32(TILE_SHIFT)), get(v.xMax))),
+                  storeF32(
+                    at(get(v.tileDx2), get(v.tx)),
+                    call(MIN_SQUARED_OFFSET, get(v.cx), get(v.x0), get(v.x1)),
+                  ),
+                  set(v.tx, add(get(v.tx), i32(1))),
+                ),
+              ),
+              set(v.ty, shr(get(v.yMin), i32(TILE_SHIFT))),
+              whileLoop(lt(shl(get(v.ty), i32(TILE_SHIFT)), get(v.yMax)), tileRow),
             ),
-            set(v.ty, shr(get(v.yMin), i32(TILE_SHIFT))),
-            whileLoop(lt(shl(get(v.ty), i32(TILE_SHIFT)), get(v.yMax)), tileRow),
           ),
         ),
       ),
@@ -378,8 +464,18 @@ const assign = defineFunction(
  */
 const update = defineFunction(
   "update",
-  { n: I32, width: I32, height: I32, image: I32, nearest: I32, segments: I32, counts: I32 },
-  { y: I32, x: I32, idx: I32, k: I32, seg: I32, px: I32, count: I32, c: F32, j: I32 },
+  {
+    n: I32,
+    width: I32,
+    height: I32,
+    plane0: I32,
+    plane1: I32,
+    plane2: I32,
+    nearest: I32,
+    segments: I32,
+    counts: I32,
+  },
+  { y: I32, x: I32, idx: I32, k: I32, seg: I32, count: I32, c: F32, j: I32 },
   [],
   (v) => {
     const accumulate = (offset: number, value: Code) =>
@@ -394,12 +490,11 @@ const update = defineFunction(
           set(v.count, at(get(v.counts), get(v.k))),
           storeI32(get(v.count), add(loadI32(get(v.count)), i32(1))),
           set(v.seg, add(get(v.segments), mul(get(v.k), i32(20)))),
-          set(v.px, add(get(v.image), mul(get(v.idx), i32(12)))),
           accumulate(0, toF32(get(v.y))),
           accumulate(4, toF32(get(v.x))),
-          accumulate(8, loadF32(get(v.px))),
-          accumulate(12, loadF32(get(v.px), 4)),
-          accumulate(16, loadF32(get(v.px), 8)),
+          accumulate(8, loadF32(at(get(v.plane0), get(v.idx)))),
+          accumulate(12, loadF32(at(get(v.plane1), get(v.idx)))),
+          accumulate(16, loadF32(at(get(v.plane2), get(v.idx)))),
         ),
       ),
       forRange(
@@ -466,12 +561,17 @@ export interface KmeansProblem {
   readonly maxIter: number;
 }
 
-/** Byte offsets of the arrays in the kernels' memory for one problem size. */
+/** Spare bytes after every array, so four-lane loads and stores that start inside it stay in memory. */
+const PAD_BYTES = 32;
+
+/** Byte offsets of the arrays in the kernels' memory for one problem size (the image as three planes). */
 function layout(width: number, height: number, n: number) {
   const pixels = width * height;
   const tiles = ((width + TILE - 1) >> TILE_SHIFT) * ((height + TILE - 1) >> TILE_SHIFT);
   const sizes = {
-    image: pixels * 12,
+    plane0: pixels * 4,
+    plane1: pixels * 4,
+    plane2: pixels * 4,
     dist: pixels * 4,
     nearest: pixels * 4,
     guess: pixels * 4,
@@ -486,7 +586,7 @@ function layout(width: number, height: number, n: number) {
   const at: Record<string, number> = {};
   for (const [name, size] of Object.entries(sizes)) {
     at[name] = offset;
-    offset += size;
+    offset += size + PAD_BYTES;
   }
   return { at: at as Record<keyof typeof sizes, number>, bytes: offset, tiles };
 }
@@ -528,7 +628,11 @@ export function runSlicKmeans(p: KmeansProblem, nearest: Int32Array): void {
   const { at: off, bytes, tiles } = layout(width, height, n);
   const k = kernelsFor(bytes);
   const buffer = k.memory.buffer;
-  new Float32Array(buffer, off.image, pixels * 3).set(p.image.subarray(0, pixels * 3));
+  const planes = [off.plane0, off.plane1, off.plane2].map((o) => new Float32Array(buffer, o, pixels));
+  for (let c = 0; c < 3; c++) {
+    const plane = planes[c];
+    for (let i = 0; i < pixels; i++) plane[i] = p.image[i * 3 + c];
+  }
   new Int32Array(buffer, off.guess, pixels).set(p.initialGuess.subarray(0, pixels));
   const segments = new Float32Array(buffer, off.segments, n * 5);
   const counts = new Int32Array(buffer, off.counts, n);
@@ -550,7 +654,9 @@ export function runSlicKmeans(p: KmeansProblem, nearest: Int32Array): void {
       height,
       w,
       tilesX,
-      off.image,
+      off.plane0,
+      off.plane1,
+      off.plane2,
       off.dist,
       off.nearest,
       guess,
@@ -564,7 +670,9 @@ export function runSlicKmeans(p: KmeansProblem, nearest: Int32Array): void {
       height,
       w,
       tilesX,
-      off.image,
+      off.plane0,
+      off.plane1,
+      off.plane2,
       off.dist,
       off.nearest,
       off.segments,
@@ -577,7 +685,7 @@ export function runSlicKmeans(p: KmeansProblem, nearest: Int32Array): void {
     if (i + 1 < p.maxIter) {
       segments.fill(0);
       counts.fill(0);
-      k.update(n, width, height, off.image, off.nearest, off.segments, off.counts);
+      k.update(n, width, height, off.plane0, off.plane1, off.plane2, off.nearest, off.segments, off.counts);
     }
   }
   nearest.set(new Int32Array(buffer, off.nearest, pixels));

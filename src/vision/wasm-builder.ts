@@ -9,7 +9,9 @@ export type Code = readonly number[];
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
-export type ValueType = typeof I32 | typeof F32;
+/** 128-bit SIMD vector; here four f32 or four i32 lanes. */
+export const V128 = 0x7b;
+export type ValueType = typeof I32 | typeof F32 | typeof V128;
 
 function uleb(value: number): number[] {
   const out: number[] = [];
@@ -84,11 +86,9 @@ export const mul = i32Binary(0x6c);
 export const shl = i32Binary(0x74);
 export const shr = i32Binary(0x75);
 export const eq = i32Binary(0x46);
-export const ne = i32Binary(0x47);
 export const lt = i32Binary(0x48);
 export const ge = i32Binary(0x4e);
 export const and = i32Binary(0x71);
-export const or = i32Binary(0x72);
 export const min = (a: Code, b: Code): Code => [...a, ...b, ...a, ...b, 0x48, 0x1b];
 export const max = (a: Code, b: Code): Code => [...a, ...b, ...a, ...b, 0x4a, 0x1b];
 
@@ -102,8 +102,6 @@ export const fmul = f32Binary(0x94);
 export const fdiv = f32Binary(0x95);
 export const fmin = f32Binary(0x96);
 export const fmax = f32Binary(0x97);
-export const feq = f32Binary(0x5b);
-export const flt = f32Binary(0x5d);
 export const fgt = f32Binary(0x5e);
 export const fle = f32Binary(0x5f);
 export const ffloor = (a: Code): Code => [...a, 0x8e];
@@ -111,6 +109,41 @@ export const ffloor = (a: Code): Code => [...a, 0x8e];
 export const toF32 = (a: Code): Code => [...a, 0xb2];
 /** f32 → i32, truncating toward zero. */
 export const truncToI32 = (a: Code): Code => [...a, 0xa8];
+
+// Fixed-width SIMD on four 32-bit lanes (prefix 0xfd, LEB128 opcode). f32x4 arithmetic is IEEE single
+// precision per lane, like the scalar ops; comparisons give all-ones / all-zero lane masks.
+const simd = (opcode: number): Code => [0xfd, ...uleb(opcode)];
+const v128Binary =
+  (opcode: number) =>
+  (a: Code, b: Code): Code => [...a, ...b, ...simd(opcode)];
+/** Loads 16 bytes; addresses only need 4-byte alignment (the hint says so). */
+export const loadV128 = (address: Code, offset = 0): Code => [...address, ...simd(0x00), 2, ...uleb(offset)];
+export const storeV128 = (address: Code, value: Code, offset = 0): Code => [
+  ...address,
+  ...value,
+  ...simd(0x0b),
+  2,
+  ...uleb(offset),
+];
+/** A constant vector of four i32 lanes. */
+export const i32x4 = (lanes: readonly [number, number, number, number]): Code => [
+  ...simd(0x0c),
+  ...new Uint8Array(Int32Array.from(lanes).buffer),
+];
+export const splatI32 = (a: Code): Code => [...a, ...simd(0x11)];
+export const splatF32 = (a: Code): Code => [...a, ...simd(0x13)];
+export const laneF32 = (a: Code, lane: number): Code => [...a, ...simd(0x1f), lane];
+export const ltI32x4 = v128Binary(0x39);
+export const feqF32x4 = v128Binary(0x41);
+export const fltF32x4 = v128Binary(0x43);
+export const andV128 = v128Binary(0x4e);
+export const orV128 = v128Binary(0x50);
+/** Per bit: `mask ? a : b`. */
+export const select128 = (a: Code, b: Code, mask: Code): Code => [...a, ...b, ...mask, ...simd(0x52)];
+export const faddF32x4 = v128Binary(0xe4);
+export const fsubF32x4 = v128Binary(0xe5);
+export const fmulF32x4 = v128Binary(0xe6);
+export const fmaxF32x4 = v128Binary(0xe9);
 
 // Structured control flow.
 export const when = (condition: Code, then: Code, otherwise?: Code): Code =>
