@@ -616,6 +616,15 @@ function computeWindows(
   }
 }
 
+/** HWC pixels → three channel planes (the length of the planes). */
+function splitChannels(hwc: Float32Array, c0: Float32Array, c1: Float32Array, c2: Float32Array): void {
+  for (let i = 0, j = 0; i < c0.length; i++, j += 3) {
+    c0[i] = hwc[j];
+    c1[i] = hwc[j + 1];
+    c2[i] = hwc[j + 2];
+  }
+}
+
 /**
  * Runs the k-means iterations and writes each pixel's 0-based cluster id into `nearest`.
  * Upstream resets every distance at each iteration, so its "no change" exit never fires: all `maxIter`
@@ -628,11 +637,12 @@ export function runSlicKmeans(p: KmeansProblem, nearest: Int32Array): void {
   const { at: off, bytes, tiles } = layout(width, height, n);
   const k = kernelsFor(bytes);
   const buffer = k.memory.buffer;
-  const planes = [off.plane0, off.plane1, off.plane2].map((o) => new Float32Array(buffer, o, pixels));
-  for (let c = 0; c < 3; c++) {
-    const plane = planes[c];
-    for (let i = 0; i < pixels; i++) plane[i] = p.image[i * 3 + c];
-  }
+  splitChannels(
+    p.image,
+    new Float32Array(buffer, off.plane0, pixels),
+    new Float32Array(buffer, off.plane1, pixels),
+    new Float32Array(buffer, off.plane2, pixels),
+  );
   new Int32Array(buffer, off.guess, pixels).set(p.initialGuess.subarray(0, pixels));
   const segments = new Float32Array(buffer, off.segments, n * 5);
   const counts = new Int32Array(buffer, off.counts, n);
