@@ -1,8 +1,8 @@
 /**
  * SLIC's clustering loop: a port of scikit-image 0.19.3 `skimage/segmentation/_slic.pyx` `_slic_cython`
- * for a 2-D image (depth 1), no mask, no SLIC-zero, unit spacing. Float32Array (Lab / compactness, HWC) +
- * seeds → Int32Array of 0-based cluster ids per pixel. The pixel loops run as WebAssembly, whose f32
- * arithmetic is IEEE single precision like the Cython float code, in the same operation order.
+ * for a 2-D image (depth 1), no mask, no SLIC-zero, unit spacing. Float32Array (Lab / compactness, as
+ * channel planes) + seeds → Int32Array of 0-based cluster ids per pixel. The pixel loops run as WebAssembly,
+ * whose f32 arithmetic is IEEE single precision like the Cython float code, in the same operation order.
  *
  * Upstream visits clusters in order and moves a pixel on a strictly smaller distance, so each pixel ends with
  * the smallest float32 distance over the clusters whose window holds it, ties to the lowest cluster id. This
@@ -544,8 +544,8 @@ function kernelsFor(bytes: number): Kernels {
 }
 
 export interface KmeansProblem {
-  /** HWC float32, already multiplied by 1/compactness. */
-  readonly image: Float32Array;
+  /** [3, H, W] float32 channel planes, already multiplied by 1/compactness. */
+  readonly planes: Float32Array;
   readonly width: number;
   readonly height: number;
   /** Seed rows and columns (one per cluster, in upstream order). */
@@ -616,15 +616,6 @@ function computeWindows(
   }
 }
 
-/** HWC pixels → three channel planes (the length of the planes). */
-function splitChannels(hwc: Float32Array, c0: Float32Array, c1: Float32Array, c2: Float32Array): void {
-  for (let i = 0, j = 0; i < c0.length; i++, j += 3) {
-    c0[i] = hwc[j];
-    c1[i] = hwc[j + 1];
-    c2[i] = hwc[j + 2];
-  }
-}
-
 /**
  * Runs the k-means iterations and writes each pixel's 0-based cluster id into `nearest`.
  * Upstream resets every distance at each iteration, so its "no change" exit never fires: all `maxIter`
@@ -637,12 +628,8 @@ export function runSlicKmeans(p: KmeansProblem, nearest: Int32Array): void {
   const { at: off, bytes, tiles } = layout(width, height, n);
   const k = kernelsFor(bytes);
   const buffer = k.memory.buffer;
-  splitChannels(
-    p.image,
-    new Float32Array(buffer, off.plane0, pixels),
-    new Float32Array(buffer, off.plane1, pixels),
-    new Float32Array(buffer, off.plane2, pixels),
-  );
+  for (const [c, plane] of [off.plane0, off.plane1, off.plane2].entries())
+    new Float32Array(buffer, plane, pixels).set(p.planes.subarray(c * pixels, (c + 1) * pixels));
   new Int32Array(buffer, off.guess, pixels).set(p.initialGuess.subarray(0, pixels));
   const segments = new Float32Array(buffer, off.segments, n * 5);
   const counts = new Int32Array(buffer, off.counts, n);

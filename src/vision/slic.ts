@@ -55,6 +55,7 @@ const KEEP_SCRATCH_PIXELS = 1 << 20;
 
 interface Workspace {
   lab: Float32Array;
+  planes: Float32Array;
   nearest: Int32Array;
   guess: Int32Array;
   queue: Int32Array;
@@ -63,6 +64,7 @@ interface Workspace {
 function createWorkspace(): Workspace {
   return {
     lab: new Float32Array(0),
+    planes: new Float32Array(0),
     nearest: new Int32Array(0),
     guess: new Int32Array(0),
     queue: new Int32Array(0),
@@ -75,6 +77,7 @@ const shared = createWorkspace();
 function workspaceFor(pixels: number): Workspace {
   const ws = pixels <= KEEP_SCRATCH_PIXELS ? shared : createWorkspace();
   if (ws.lab.length < pixels * 3) ws.lab = new Float32Array(pixels * 3);
+  if (ws.planes.length < pixels * 3) ws.planes = new Float32Array(pixels * 3);
   if (ws.nearest.length < pixels) ws.nearest = new Int32Array(pixels);
   return ws;
 }
@@ -93,15 +96,23 @@ function validateSigma(value: unknown, name: string): number {
   return value;
 }
 
-/** The Lab image scaled by 1/compactness, smoothed first when sigma > 0 (upstream order). */
+/**
+ * The Lab image scaled by 1/compactness, smoothed first when sigma > 0 (upstream order), as three channel
+ * planes [L, a, b] (the k-means kernels load four pixels of one channel at a time), made once per pyramid.
+ */
 function prepareFeatures(img: RgbImage, compactness: number, sigma: number, ws: Workspace): Float32Array {
   const pixels = img.width * img.height;
-  const lab = ws.lab.length === pixels * 3 ? ws.lab : ws.lab.subarray(0, pixels * 3);
+  const lab = ws.lab.subarray(0, pixels * 3);
   rgbToLab(img, lab);
   gaussianSmooth(lab, img.width, img.height, 3, sigma);
   const ratio = Math.fround(1.0 / compactness);
-  for (let i = 0; i < lab.length; i++) lab[i] = Math.fround(lab[i] * ratio);
-  return lab;
+  const planes = ws.planes.subarray(0, pixels * 3);
+  for (let i = 0, j = 0; i < pixels; i++, j += 3) {
+    planes[i] = Math.fround(lab[j] * ratio);
+    planes[pixels + i] = Math.fround(lab[j + 1] * ratio);
+    planes[2 * pixels + i] = Math.fround(lab[j + 2] * ratio);
+  }
+  return planes;
 }
 
 /** `range(start, size, step)`: the seed coordinates along one axis. */
@@ -163,7 +174,7 @@ function segment(
   const nearest = ws.nearest.subarray(0, width * height);
   runSlicKmeans(
     {
-      image: features,
+      planes: features,
       width,
       height,
       seedsY,
