@@ -14,7 +14,7 @@ import { loadSamples } from "../src/grit/samples.js";
 import { writeSubmissionZip } from "../src/grit/submission-zip.js";
 import { validatePredictions } from "../src/grit/validate-predictions.js";
 
-const fixtures = process.env.GRITLOC_FIXTURES ?? resolve(import.meta.dirname, "../../shared/fixtures");
+const fixtures = process.env.GRITLOC_FIXTURES ?? resolve(import.meta.dirname, "../test/fixtures");
 const peerPath = join(fixtures, "peer", "adapting-clip-ablation-localization.json");
 const tmp = mkdtempSync(join(tmpdir(), "gritloc-bench-"));
 

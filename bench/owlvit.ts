@@ -20,7 +20,7 @@ const { values: args } = parseArgs({
 });
 const runs = Number(args.runs ?? 5);
 const threads = args.threads === undefined ? undefined : Number(args.threads);
-const fixtures = process.env.GRITLOC_FIXTURES ?? resolve(import.meta.dirname, "../../shared/fixtures");
+const fixtures = process.env.GRITLOC_FIXTURES ?? resolve(import.meta.dirname, "../test/fixtures");
 const vocab = join(fixtures, "clip", "bpe_simple_vocab_16e6.txt.gz");
 const tmp = mkdtempSync(join(tmpdir(), "gritloc-bench-owlvit-"));
 

@@ -22,7 +22,7 @@ import { decodeImage } from "../src/vision/decode.js";
 import { prepareDecoded } from "../src/vision/prepare.js";
 import { fixtureConfigJson, fixtureTensors, slicVitCases } from "../test/models/support/fixture-clip.js";
 
-const fixtures = process.env.GRITLOC_FIXTURES ?? resolve(import.meta.dirname, "../../shared/fixtures");
+const fixtures = process.env.GRITLOC_FIXTURES ?? resolve(import.meta.dirname, "../test/fixtures");
 const workDir = join(tmpdir(), "gritloc-bench-slicvit");
 const { values } = parseArgs({
   options: { model: { type: "string" }, threads: { type: "string" }, build: { type: "boolean" } },

@@ -1,6 +1,6 @@
 /**
  * Vision benchmark: per-image medians of decode, resize, 11×SLIC, heatmap and box search on the fixture photos
- * (`../shared/fixtures/slic/*_orig.png`, also re-encoded as JPEG), and — when /usr/bin/python3 has
+ * (`test/fixtures/slic/*_orig.png`, also re-encoded as JPEG), and — when /usr/bin/python3 has
  * scikit-image, torch and Pillow — the same stages of the Python reference measured in the same run, as ratios.
  * Run: `node --import tsx bench/vision.ts [--repeats 7]`. Prints one JSON object.
  */

@@ -1,6 +1,6 @@
 /**
- * Reading the shared reference fixtures (`../shared/fixtures`, never copied into the repo).
- * `GRITLOC_FIXTURES` overrides the location.
+ * Reading the reference fixtures kept in the repository (`test/fixtures`, a copy of the shared fixtures with the
+ * same layout; see `test/fixtures/PROVENANCE.md`). `GRITLOC_FIXTURES` overrides the location.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -8,9 +8,9 @@ import { fileURLToPath } from "node:url";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Absolute path of a file under the shared fixtures folder. */
+/** Absolute path of a file under the fixtures folder. */
 export function fixturePath(...parts: string[]): string {
-  return join(process.env.GRITLOC_FIXTURES ?? resolve(repoRoot, "../shared/fixtures"), ...parts);
+  return join(process.env.GRITLOC_FIXTURES ?? resolve(repoRoot, "test/fixtures"), ...parts);
 }
 
 /** Parsed JSON fixture. */
