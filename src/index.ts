@@ -7,7 +7,14 @@
 // Errors, logging, cache location
 export { defaultCacheDir } from "./cache-dir.js";
 export { GritlocError, type GritlocErrorCode, invalidOption, isGritlocError } from "./errors.js";
-export { createLogger, type LogHandler, type LogLevel, type LogRecord, setLogHandler } from "./logger.js";
+export {
+  createLogger,
+  defaultLogHandler,
+  type LogHandler,
+  type LogLevel,
+  type LogRecord,
+  setLogHandler,
+} from "./logger.js";
 
 // GRIT: samples, boxes, metric, submissions
 export {

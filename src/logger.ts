@@ -1,6 +1,7 @@
 /**
  * Library logging: records go to a handler the application installs (the CLI prints them to stderr, a notebook
- * to its output). The default handler drops info/debug and keeps nothing, so the library itself never prints.
+ * to its output). Until one is installed, warnings and errors go to stderr as `gritloc [scope] warn: message`
+ * (a library user must see "RANDOM weights" or "using CPU"), and info/debug are dropped.
  */
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -14,9 +15,19 @@ export interface LogRecord {
 
 export type LogHandler = (record: LogRecord) => void;
 
-let handler: LogHandler = () => {};
+/** The handler in place until an application installs its own: warnings and errors to stderr. */
+export const defaultLogHandler: LogHandler = (record) => {
+  if (record.level === "warn" || record.level === "error") {
+    process.stderr.write(`gritloc [${record.scope}] ${record.level}: ${record.message}\n`);
+  }
+};
 
-/** Installs the function that receives every log record; returns the previous one. */
+let handler: LogHandler = defaultLogHandler;
+
+/**
+ * Installs the function that receives every log record; returns the previous one (pass `defaultLogHandler` back
+ * to restore stderr warnings, or `() => {}` to silence the library).
+ */
 export function setLogHandler(next: LogHandler): LogHandler {
   const previous = handler;
   handler = next;
