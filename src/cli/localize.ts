@@ -66,8 +66,9 @@ ${formatFlagRows([...runtimeFlagRows("threads"), ...SLICVIT_FLAG_ROWS, OPTION_RO
 OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also owlvit-b16, owlvit-l14):
   --weights W --config C --vocab V   model.safetensors (Hugging Face names), its config.json, the CLIP vocabulary
   --preprocessor-config P            its preprocessor_config.json (optional)
-  --option K=V      mode=grit (default: threshold, NMS, at most maxBoxes boxes per query) or mode=hf (exactly
-                    Hugging Face's post_process_object_detection); scoreThreshold=0.1, nmsIouThreshold=0.3,
+  --option K=V      mode=grit (default: threshold, NMS, at most maxBoxes boxes per query) or mode=hf (Hugging
+                    Face's post_process_object_detection run for each query alone: every box above the
+                    threshold, no NMS); scoreThreshold=0.1, nmsIouThreshold=0.3,
                     maxBoxes=10, fallbackToBest=true, truncateQueries=true`,
 
   async run(argv, io) {

@@ -8,8 +8,10 @@ import { invalidOption } from "../../errors.js";
  * `grit`: per query, score threshold → non-maximum suppression → at most `maxBoxes` boxes, best first, clipped
  * to the image, confidence = mean kept score (see `grit-post-process.ts`). GRIT's metric charges every extra
  * box, so HF's raw output (every patch above the threshold) would score poorly.
- * `hf`: exactly `post_process_object_detection` over the queries of one `localize` call (each patch goes to its
- * best query), boxes in ascending patch order, unclipped, no NMS.
+ * `hf`: Hugging Face's `post_process_object_detection` applied to each query on its own (as if it were the only
+ * query: every patch whose sigmoid score passes the threshold), boxes in ascending patch order, unclipped, no NMS.
+ * HF's joint multi-query form (each patch goes to its best query) is not used here, so a GRIT sample's boxes never
+ * depend on which other samples share its image; it remains available as `detect()` + `postProcessObjectDetection()`.
  */
 export type OwlVitMode = "grit" | "hf";
 
