@@ -9,6 +9,7 @@ import type { SetupEvent, SetupPhase } from "../data/setup-events.js";
 import { setupGrit } from "../data/setup-grit.js";
 import { type SetupReport, setupReportPath } from "../data/setup-report.js";
 import { verifyGritImages } from "../data/verify-grit-images.js";
+import type { SourceCheck } from "../data/verify-images.js";
 import { invalidOption } from "../errors.js";
 import { parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
@@ -174,7 +175,40 @@ class ProgressView {
   }
 }
 
-function summary(report: SetupReport): string {
+/** The closing line: what was found, and advice that fits it (verify fetches nothing; setup cannot fetch `other`). */
+function verdict(report: SetupReport, action: "grit" | "verify"): string {
+  if (report.complete) return "Complete: every image is present and decodes.";
+  const unknown = new Set(report.unknown);
+  const fetchable =
+    report.missing.filter((id) => !unknown.has(id)).length +
+    report.corrupt.filter((c) => !unknown.has(c.imageId)).length;
+  const other = report.other.missing + report.other.corrupt;
+  const advice: string[] = [];
+  if (fetchable > 0) {
+    advice.push(
+      action === "grit"
+        ? "Rerun the same command: it deletes nothing that is fine and fetches what is missing or corrupt."
+        : `Run \`gritloc setup grit --root ${report.root} --subset ablation|test\` to fetch the missing and ` +
+            "corrupt images of the known sources (verify fetches nothing).",
+    );
+  }
+  if (other > 0) {
+    advice.push(
+      `${other} of them belong to no known source, so setup cannot fetch them: put them under ${report.root}/images yourself.`,
+    );
+  }
+  advice.push(`The list is in ${setupReportPath(report.root)}.`);
+  return `Incomplete: ${report.missing.length} missing, ${report.corrupt.length} corrupt. ${advice.join(" ")}`;
+}
+
+function summaryRow(name: string, s: SourceCheck): string {
+  return (
+    `  ${name.padEnd(12)}${String(s.referenced).padStart(11)}${String(s.present).padStart(9)}${String(s.missing).padStart(9)}` +
+    `${String(s.corrupt).padStart(9)}${String(s.largestSide ?? "-").padStart(14)}`
+  );
+}
+
+function summary(report: SetupReport, action: "grit" | "verify"): string {
   const lines = [
     `${report.samples} samples, ${report.images} distinct images under ${report.root}/images`,
     `  ${"source".padEnd(12)}${"referenced".padStart(11)}${"present".padStart(9)}${"missing".padStart(9)}${"corrupt".padStart(9)}${"largest side".padStart(14)}`,
@@ -187,24 +221,19 @@ function summary(report: SetupReport): string {
       );
       continue;
     }
-    lines.push(
-      `  ${source.padEnd(12)}${String(s.referenced).padStart(11)}${String(s.present).padStart(9)}${String(s.missing).padStart(9)}` +
-        `${String(s.corrupt).padStart(9)}${String(s.largestSide ?? "-").padStart(14)}`,
-    );
+    lines.push(summaryRow(source, s));
   }
-  if (report.unknown.length > 0)
-    lines.push(`  ${report.unknown.length} images of no known source, e.g. ${report.unknown[0]}`);
+  if (report.other.referenced > 0) {
+    lines.push(summaryRow("other", report.other));
+    lines.push(`  (other: ${report.unknown.length} images of no known source, e.g. ${report.unknown[0]})`);
+  }
   const unrecorded = report.downloads.filter((d) => !d.recorded && d.sha256 !== null);
   if (unrecorded.length > 0) {
     lines.push("Measured archives (record size and sha256 in the manifest):");
     for (const d of unrecorded) lines.push(`  ${d.file}: size ${d.size}, sha256 ${d.sha256}`);
   }
   lines.push(`Report: ${setupReportPath(report.root)}`);
-  lines.push(
-    report.complete
-      ? "Complete: every image is present and decodes."
-      : `Incomplete: ${report.missing.length} missing, ${report.corrupt.length} corrupt. Rerun the same command to fetch what is missing.`,
-  );
+  lines.push(verdict(report, action));
   return `${lines.join("\n")}\n`;
 }
 
@@ -286,7 +315,7 @@ export const setupCommand: CliCommand = {
     } finally {
       view.stop();
     }
-    io.stdout(summary(report));
+    io.stdout(summary(report, action === "grit" ? "grit" : "verify"));
     return report.complete ? 0 : 1;
   },
 };

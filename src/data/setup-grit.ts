@@ -20,7 +20,7 @@ import { IMAGE_SOURCES, type ImagePlan, type ImageSource, planImages, sourceOf }
 import { failImage, isPresent, type SetupContext } from "./setup-context.js";
 import type { SetupEvent } from "./setup-events.js";
 import { buildSetupReport, type SetupReport, writeSetupReport } from "./setup-report.js";
-import { checkImages, type ImageCheck } from "./verify-images.js";
+import { checkImages, type ImageCheck, type ImageGroup } from "./verify-images.js";
 
 export interface SetupGritOptions {
   /** The GRIT root: samples/, images/, distortions/ and setup-report.json go here (local disk is fastest). */
@@ -236,9 +236,11 @@ export async function setupGrit(options: SetupGritOptions): Promise<SetupReport>
       await provideOpenImages(ctx, await absent(ctx, [...want.open_images]));
     }
     if (selected.has("distorted")) await provideDistorted(ctx, plan, options.subset, task);
-    const bySource = Object.fromEntries(
-      IMAGE_SOURCES.map((s) => [s, selected.has(s) ? plan.referenced[s] : []]),
-    ) as Record<ImageSource, readonly string[]>;
+    // Images of no known source cannot be fetched, but those already under images/ are checked like the rest.
+    const bySource = {
+      ...Object.fromEntries(IMAGE_SOURCES.map((s) => [s, selected.has(s) ? plan.referenced[s] : []])),
+      other: plan.unknown,
+    } as Record<ImageGroup, readonly string[]>;
     check = await checkImages(root, bySource, {
       concurrency: Math.min(ctx.concurrency, 4),
       full: false,

@@ -30,14 +30,16 @@ export interface SetupReport {
   readonly images: number;
   /** Per source; `selected` false = not requested with --sources (its images were neither fetched nor checked). */
   readonly sources: Readonly<Record<ImageSource, SourceCheck & { readonly selected: boolean }>>;
+  /** The images of no known source (`unknown`), checked where they are but never fetched. */
+  readonly other: SourceCheck;
   readonly missing: readonly string[];
   readonly corrupt: readonly { readonly imageId: string; readonly message: string }[];
-  /** Referenced image ids of no known source. */
+  /** Referenced image ids of no known source (setup cannot fetch them; they count when present and readable). */
   readonly unknown: readonly string[];
   /** Why images could not be fetched or made in this run (they also appear in `missing`). */
   readonly errors: readonly { readonly imageId: string; readonly code: string; readonly message: string }[];
   readonly downloads: readonly ReportDownload[];
-  /** True when every image of the selected sources is present and decodes. */
+  /** True when every image of the selected sources, and every image of no known source, is present and decodes. */
   readonly complete: boolean;
 }
 
@@ -56,7 +58,7 @@ export interface SetupOutcome {
 
 /**
  * The report of a run: counts per source (referenced counts from the plan, so unselected sources show what
- * they would hold), and `complete` when nothing selected is missing or corrupt and no image is of unknown source.
+ * they would hold), and `complete` when no checked image is missing or corrupt.
  */
 export function buildSetupReport(outcome: SetupOutcome): SetupReport {
   const { plan, check, selected } = outcome;
@@ -74,12 +76,13 @@ export function buildSetupReport(outcome: SetupOutcome): SetupReport {
     samples: outcome.samples,
     images: IMAGE_SOURCES.reduce((n, s) => n + plan.referenced[s].length, plan.unknown.length),
     sources,
+    other: check.sources.other,
     missing: check.missing,
     corrupt: check.corrupt,
     unknown: plan.unknown,
     errors: outcome.errors,
     downloads: outcome.downloads,
-    complete: check.missing.length === 0 && check.corrupt.length === 0 && plan.unknown.length === 0,
+    complete: check.missing.length === 0 && check.corrupt.length === 0,
   };
 }
 

@@ -51,12 +51,17 @@ export async function verifyGritImages(options: VerifyGritOptions): Promise<Setu
     typeof options.manifest === "object" ? options.manifest : await loadGritManifest(options.manifest);
   const samples = await loadSamples(samplesFile);
   const plan = planImages(samples, manifest);
-  const check = await checkImages(root, plan.referenced, {
-    concurrency,
-    full: options.full ?? true,
-    emit: options.onEvent ?? (() => {}),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  // Every image the samples name is decoded, whatever its source: verify fetches nothing, so it needs none.
+  const check = await checkImages(
+    root,
+    { ...plan.referenced, other: plan.unknown },
+    {
+      concurrency,
+      full: options.full ?? true,
+      emit: options.onEvent ?? (() => {}),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    },
+  );
   const report = buildSetupReport({
     root,
     samplesFile,

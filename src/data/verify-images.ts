@@ -1,6 +1,7 @@
 /**
  * Verification pass: image ids → each decoded from `images/` to prove it is present and readable, with
- * counts per source, the missing and corrupt ones, and the largest side seen. Images decoded before and
+ * counts per group (the four sources, and `other` for images of no known source), the missing and corrupt ones,
+ * and the largest side seen. Images decoded before and
  * unchanged since (same size and mtime, remembered in `.gritloc/verified-images.json`) are not decoded again
  * unless `full` is set.
  */
@@ -22,8 +23,11 @@ export interface SourceCheck {
   readonly largestSide: number | null;
 }
 
+/** A source, or `other`: images the samples name that belong to no known source (checked, never fetched). */
+export type ImageGroup = ImageSource | "other";
+
 export interface ImageCheck {
-  readonly sources: Record<ImageSource, SourceCheck>;
+  readonly sources: Record<ImageGroup, SourceCheck>;
   readonly missing: string[];
   readonly corrupt: { readonly imageId: string; readonly message: string }[];
 }
@@ -55,11 +59,11 @@ async function readCache(root: string): Promise<Map<string, Stamp>> {
 /** Checks every image of `bySource`; the cache is updated with what was decoded. */
 export async function checkImages(
   root: string,
-  bySource: Readonly<Record<ImageSource, readonly string[]>>,
+  bySource: Readonly<Record<ImageGroup, readonly string[]>>,
   options: CheckImagesOptions,
 ): Promise<ImageCheck> {
   const cache = options.full ? new Map<string, Stamp>() : await readCache(root);
-  const entries = (Object.entries(bySource) as [ImageSource, readonly string[]][]).flatMap(([source, ids]) =>
+  const entries = (Object.entries(bySource) as [ImageGroup, readonly string[]][]).flatMap(([source, ids]) =>
     ids.map((imageId) => ({ source, imageId })),
   );
   const progress = new PhaseProgress("verify", entries.length, options.emit);
@@ -103,8 +107,8 @@ export async function checkImages(
   await writeBytesAtomic(cachePath(root), Buffer.from(`${JSON.stringify({ version: 1, images })}\n`));
   const missingSet = new Set(missing);
   const corruptSet = new Set(corrupt.map((c) => c.imageId));
-  const sources = {} as Record<ImageSource, SourceCheck>;
-  for (const [source, ids] of Object.entries(bySource) as [ImageSource, readonly string[]][]) {
+  const sources = {} as Record<ImageGroup, SourceCheck>;
+  for (const [source, ids] of Object.entries(bySource) as [ImageGroup, readonly string[]][]) {
     let largest: number | null = null;
     for (const id of ids) {
       const stamp = present.get(id);

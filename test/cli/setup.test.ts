@@ -78,7 +78,7 @@ test("gritloc setup verify exits 1 and names what is missing", async () => {
   assert.match(io.out.join(""), / {2}nyuv2\s+20\s+19\s+1\s+0/);
   assert.match(
     io.out.join(""),
-    /Incomplete: 1 missing, 0 corrupt\. Rerun the same command to fetch what is missing\.\n$/,
+    /Incomplete: 1 missing, 0 corrupt\. Run `gritloc setup grit --root \S+ --subset ablation\|test` to fetch the missing and corrupt images of the known sources \(verify fetches nothing\)\. The list is in \S+setup-report\.json\.\n$/,
   );
   assert.match(io.err.join(""), /verify: nyuv2\/7\.jpg: \[E_NOT_FOUND\] missing: /);
 });
