@@ -5,7 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import { invalidOption } from "../errors.js";
 import { localizeImage } from "../models/localize-image.js";
-import { heatmapOverlayPng } from "../viz/heatmap-overlay.js";
+import { heatmapLegendPng } from "../viz/heatmap-legend.js";
 import { parseFlagsOnly, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { type FlagRow, formatFlagRows } from "./flag-rows.js";
@@ -60,7 +60,8 @@ Runs SLICViT (adapting-CLIP) on one image; boxes are [x1, y1, x2, y2] in the ima
   --image I         image file (JPEG, PNG, ...)
   --query Q, -q Q   a text query; repeat for several
   --json            print {image, width, height, model, results: [{query, bboxes, confidence}]}
-  --heatmap F       write the heatmap overlay PNG (several queries: F-q1.png, F-q2.png, ...)
+  --heatmap F       write the heatmap overlay PNG with the boxes and a colour-bar legend (several
+                    queries: F-q1.png, F-q2.png, ...)
 ${formatFlagRows([...runtimeFlagRows("threads"), ...SLICVIT_FLAG_ROWS, OPTION_ROW], 18)}
 
 OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also owlvit-b16, owlvit-l14):
@@ -106,7 +107,10 @@ OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also ow
       for (const [i, r] of result.results.entries()) {
         if (r.heatmap === undefined) continue;
         const path = heatmapPath(flags.heatmap, i, result.results.length);
-        await writeFile(path, await heatmapOverlayPng(result.image, r.heatmap));
+        await writeFile(
+          path,
+          await heatmapLegendPng(result.image, r.heatmap, { query: r.query, boxes: r.boxes }),
+        );
         io.stderr(`wrote ${path}\n`);
       }
     }

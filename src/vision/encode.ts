@@ -13,6 +13,12 @@ export interface EncodeOptions {
    * @default no resize
    */
   readonly resize?: Size;
+  /**
+   * An SVG document drawn over the image (after any resize), e.g. legend text; its size should be the output
+   * size. Text needs a font that fontconfig finds (any sans-serif); without one the text is left out.
+   * @default none
+   */
+  readonly overlaySvg?: string;
 }
 
 export interface JpegOptions extends EncodeOptions {
@@ -28,6 +34,11 @@ function pipeline(image: RgbImage, options: EncodeOptions): Sharp {
     validatePositiveInteger("resize.width", options.resize.width);
     validatePositiveInteger("resize.height", options.resize.height);
     s = s.resize(options.resize.width, options.resize.height, { fit: "fill" });
+  }
+  if (options.overlaySvg !== undefined) {
+    if (typeof options.overlaySvg !== "string")
+      throw invalidOption("overlaySvg", "an SVG string", options.overlaySvg);
+    s = s.composite([{ input: Buffer.from(options.overlaySvg), top: 0, left: 0 }]);
   }
   return s;
 }
