@@ -7,7 +7,7 @@ import { plotlySource } from "./plotly-source.js";
 
 export interface FigureHtmlOptions {
   /**
-   * Prepend plotly.js (≈10 MB). Include it once per page or notebook (the first figure, or a separate
+   * Prepend plotly.js (≈4.8 MB, minified). Include it once per page or notebook (the first figure, or a separate
    * `plotlyScriptHtml()` output); in Colab every output is its own frame, so include it with every figure.
    * @default false
    */
@@ -44,7 +44,9 @@ export function figureHtml(fig: PlotlyFigure, options: FigureHtmlOptions = {}): 
     `var el=document.getElementById(${scriptJson(id)});`,
     `if(!window.Plotly){el.textContent="plotly.js is not loaded: show plotlyScriptHtml() (or use includePlotlyJs: true) first.";return;}`,
     `var fig=${scriptJson(fig)};`,
-    `window.Plotly.newPlot(el,fig.data,fig.layout,{displaylogo:false,responsive:false});`,
+    // A vertical mode bar sits beside the plot instead of over the (left-aligned, often long) title.
+    `var layout=Object.assign({modebar:{orientation:"v"}},fig.layout);`,
+    `window.Plotly.newPlot(el,fig.data,layout,{displaylogo:false,responsive:false});`,
     "})();",
   ].join("");
   return [

@@ -49,6 +49,10 @@ test("runDemo on 12 scenes does the whole job: valid zip, official metric keys, 
   assert.match(report, /RANDOM weights: its boxes and scores are meaningless/);
   assert.match(report, /was stopped on purpose after \d+ samples/);
   assert.ok(report.length > 1_000_000, "plotly.js is inlined");
+  // Minified plotly.js (4.8 MB) once, plus the pictures: the unminified bundle made it 12 MB.
+  assert.ok(report.length < 7_000_000, `report.html is ${report.length} bytes`);
+  assert.equal(report.split("<script").length - 1, 1 + 3, "plotly.js once, then one script per figure");
+  assert.doesNotMatch(report, /<p>[^<]*`/, "backticks in the text are set as <code>, not shown literally");
 
   const steps = events.filter((e) => e.type === "step").map((e) => e.step);
   assert.deepEqual(steps, ["build", "model", "infer", "merge", "score", "pictures"]);

@@ -17,7 +17,7 @@ const fig: PlotlyFigure = {
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
-test("plotly.js comes from the installed plotly.js-dist package, whole", () => {
+test("plotly.js comes from the installed plotly.js-dist-min package, whole and minified", () => {
   const source = plotlySource();
   assert.ok(source.length > 1_000_000, `plotly.js is ${source.length} chars`);
   assert.match(source.slice(0, 300), /plotly\.js v\d+\.\d+\.\d+/);
@@ -50,7 +50,7 @@ test("reportHtml: one page, plotly.js once in the head, escaped text, every figu
   const html = reportHtml({
     title: "Run <1>",
     sections: [
-      { heading: "Scores", text: "first & one\n\nsecond", figures: [fig, fig] },
+      { heading: "Scores", text: "first & one\n\nsecond: run `gritloc score`", figures: [fig, fig] },
       { heading: "Samples", figures: [fig] },
     ],
   });
@@ -58,7 +58,7 @@ test("reportHtml: one page, plotly.js once in the head, escaped text, every figu
   assert.equal(count(html, plotlyScriptHtml()), 1);
   assert.ok(html.indexOf(plotlyScriptHtml()) < html.indexOf("<body>"));
   assert.ok(html.includes("<h1>Run &lt;1&gt;</h1>"));
-  assert.ok(html.includes("<p>first &amp; one</p>\n<p>second</p>"));
+  assert.ok(html.includes("<p>first &amp; one</p>\n<p>second: run <code>gritloc score</code></p>"));
   assert.equal(count(html, 'class="gritloc-figure"'), 3);
   assert.throws(() => reportHtml({ title: "x", sections: "no" as never }), { message: /for sections/ });
 });
