@@ -63,7 +63,13 @@ GRITLOC_CHROMIUM); a .html report (grid + score histogram) needs no browser to w
       result.meanScore === null
         ? ""
         : `, mean score ${result.meanScore.toFixed(3)} over ${result.scored} samples`;
-    io.stdout(`wrote ${result.outPath} (${result.exampleIds.length} samples${score})\n`);
+    const shown = result.exampleIds.length;
+    io.stdout(`wrote ${result.outPath} (${shown} sample${shown === 1 ? "" : "s"}${score})\n`);
+    if (result.skipped.length > 0) {
+      const n = result.skipped.length;
+      io.stderr(`skipped ${n} sample${n === 1 ? "" : "s"} whose image could not be read:\n`);
+      for (const k of result.skipped) io.stderr(`  ${k.exampleId}: [${k.code}] ${k.message}\n`);
+    }
     return 0;
   },
 };

@@ -51,11 +51,34 @@ export interface VisualizeFilesResult {
   readonly format: "png" | "html";
   /** The samples shown, in order. */
   readonly exampleIds: readonly string[];
+  /** Chosen samples left out because their image could not be read (missing or undecodable), with the reason. */
+  readonly skipped: readonly SkippedSample[];
   /** How many samples have ground truth, and how many of those have a prediction (scored). */
   readonly withGroundTruth: number;
   readonly scored: number;
   /** Mean per-sample GRIT score over every scored sample (not only those shown); null when none. */
   readonly meanScore: number | null;
+}
+
+export interface SkippedSample {
+  readonly exampleId: string;
+  /** The image path that could not be read. */
+  readonly path: string;
+  /** The error code (E_IMAGE_DECODE, E_NOT_FOUND, ...). */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Decodes a chosen sample's image; an unreadable one is recorded in `skipped` instead of ending the picture. */
+async function decodeOrSkip(path: string, exampleId: string, skipped: SkippedSample[]) {
+  try {
+    return await decodeImage(path);
+  } catch (error) {
+    if (!(error instanceof GritlocError)) throw error;
+    skipped.push({ exampleId, path, code: error.code, message: error.message });
+    log.warn(`skipping ${exampleId}: ${error.message}`);
+    return null;
+  }
 }
 
 function outputFormat(outPath: string): "png" | "html" {
@@ -128,9 +151,10 @@ function selectSamples(
 }
 
 /**
- * Loads the files, picks the samples, decodes their images and writes the picture or report.
+ * Loads the files, picks the samples, decodes their images and writes the picture or report. A chosen sample
+ * whose image is missing or cannot be decoded is left out and listed in `skipped` (with a warning).
  * @throws GritlocError E_INVALID_OPTION (bad --out, --ids, n, seed), E_SAMPLES_INVALID, E_PREDICTIONS_INVALID,
- *   E_IMAGE_DECODE / E_NOT_FOUND for an unreadable image, E_TOOL_MISSING when a PNG needs chromium.
+ *   E_IMAGE_DECODE / E_NOT_FOUND when no chosen image can be read, E_TOOL_MISSING when a PNG needs chromium.
  * @example
  * await visualizePredictionFiles({ samplesPath: "val.json", predictionsPath: "localization.json",
  *   imagesDir: "grit/images", outPath: "grid.png" });
@@ -157,16 +181,30 @@ export async function visualizePredictionFiles(
     if (gt !== undefined && pred !== undefined) scores.push(locMetric(pred.bboxes, gt));
   }
   const views: SampleView[] = [];
+  const shown: string[] = [];
+  const skipped: SkippedSample[] = [];
   for (const s of chosen) {
+    const image = await decodeOrSkip(join(options.imagesDir, s.imageId), s.exampleId, skipped);
+    if (image === null) continue;
     const pred = predictions.get(s.exampleId);
     const gt = groundTruth.get(s.exampleId);
+    shown.push(s.exampleId);
     views.push({
-      image: await decodeImage(join(options.imagesDir, s.imageId)),
+      image,
       query: s.taskQuery,
       ...(pred === undefined ? {} : { predicted: { bboxes: pred.bboxes, confidence: pred.confidence } }),
       ...(gt === undefined ? {} : { groundTruth: gt }),
       ...(gt !== undefined && pred !== undefined ? { score: locMetric(pred.bboxes, gt) } : {}),
     });
+  }
+  if (views.length === 0) {
+    const first = skipped[0] as SkippedSample;
+    throw new GritlocError(
+      first.code === "E_NOT_FOUND" ? "E_NOT_FOUND" : "E_IMAGE_DECODE",
+      `None of the ${skipped.length} chosen samples' images could be read (first: ${first.message}). ` +
+        `Check --images (${options.imagesDir}).`,
+      { details: skipped },
+    );
   }
   const meanScore = scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length;
   const title =
@@ -200,7 +238,10 @@ export async function visualizePredictionFiles(
             heading: "Samples",
             text:
               "Red: predicted boxes (tagged with the query and the confidence). Blue: ground truth. " +
-              `Shown: ${chosen.map((s) => s.exampleId).join(", ")}.`,
+              `Shown: ${shown.join(", ")}.` +
+              (skipped.length === 0
+                ? ""
+                : `\n\nSkipped (image unreadable): ${skipped.map((k) => `${k.exampleId} (${k.code})`).join(", ")}.`),
             figures: [grid],
           },
           ...(figures.length === 0
@@ -219,7 +260,8 @@ export async function visualizePredictionFiles(
   return {
     outPath: options.outPath,
     format,
-    exampleIds: chosen.map((s) => s.exampleId),
+    exampleIds: shown,
+    skipped,
     withGroundTruth: groundTruth.size,
     scored: scores.length,
     meanScore,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -180,4 +180,30 @@ test("without chromium a PNG fails with E_TOOL_MISSING and the install hint", as
     if (saved === undefined) delete process.env.GRITLOC_CHROMIUM;
     else process.env.GRITLOC_CHROMIUM = saved;
   }
+});
+
+test("visualize leaves out (and lists) a sample whose image cannot be decoded instead of aborting the grid", async () => {
+  const images = join(dir, "broken-images");
+  await mkdir(join(images, "images"), { recursive: true });
+  await copyFile(join(IMAGES, "images/localization_0.png"), join(images, "images/localization_0.png"));
+  const whole = await readFile(join(IMAGES, "images/localization_1.png"));
+  await writeFile(join(images, "images/localization_1.png"), whole.subarray(0, 64));
+  const out = join(dir, "skip.html");
+  const io = captureIo();
+  const argv = ["visualize", "--samples", SAMPLES, "--predictions", predictions, "--images", images];
+  assert.equal(await main([...argv, "--out", out], io), 0, io.err.join(""));
+  assert.match(io.out.join(""), /^wrote .*skip\.html \(1 sample, mean score/);
+  assert.match(
+    io.err.join(""),
+    /skipped 1 sample whose image could not be read:\n {2}example-localization_1: \[E_IMAGE_DECODE\] .*localization_1\.png/,
+  );
+  const html = await readFile(out, "utf8");
+  assert.match(html, /Shown: example-localization_0\./);
+  assert.match(html, /Skipped \(image unreadable\): example-localization_1 \(E_IMAGE_DECODE\)\./);
+
+  // With no readable image at all there is nothing to draw: a coded error naming the images folder.
+  await rm(join(images, "images/localization_0.png"));
+  const none = captureIo();
+  assert.equal(await main([...argv, "--out", join(dir, "none.html")], none), 1);
+  assert.match(none.err.join(""), /None of the 2 chosen samples' images could be read .*Check --images/);
 });
