@@ -30,6 +30,22 @@ const METRIC_TITLES: Readonly<Record<string, string>> = {
   rmse: "calibration RMSE (×100)",
 };
 
+/**
+ * The values a partition's mean can take (×100): a difference of two accuracies for deldist, an accuracy or
+ * rate otherwise. A t-interval over few samples can reach past it; the chart clips the bar there and says so.
+ */
+function possibleRange(partition: string): readonly [number, number] {
+  return partition === "deldist" ? [-100, 100] : [0, 100];
+}
+
+/** The interval as drawn: clipped to the possible range, with whether clipping happened. */
+function shownInterval(v: PartitionValue): { lower: number | null; upper: number | null; clipped: boolean } {
+  const [lo, hi] = possibleRange(v.partition);
+  const lower = v.lower === null ? null : Math.max(lo, v.lower);
+  const upper = v.upper === null ? null : Math.min(hi, v.upper);
+  return { lower, upper, clipped: lower !== v.lower || upper !== v.upper };
+}
+
 function partitionFamily(partition: string): string {
   const match = /(Src|Cpt|dist)$/.exec(partition);
   return match === null ? partition : match[1];
@@ -90,8 +106,9 @@ export function partitionValues(
 }
 
 /**
- * Builds the bar chart. Error bars span [lower, upper] as stored (asymmetric where evaluate.py clipped them
- * to [0, 100]); hovering a bar shows mean, interval and N. Missing partitions leave a gap.
+ * Builds the bar chart. Error bars span [lower, upper] as stored, clipped to the range a score can take (0–100,
+ * deldist −100–100) with a note under the chart when that happened; hovering a bar shows mean, the computed
+ * interval and N. Missing partitions leave a gap.
  * @throws GritlocError E_INVALID_OPTION when no run has any of the requested keys (wrong metric/task?).
  * @example
  * const fig = partitionFigure([{ name: "SLICViT", metrics: JSON.parse(await readFile("metrics.json", "utf8")) }]);
@@ -107,12 +124,15 @@ export function partitionFigure(
   const partitions = options.partitions ?? HEADLINE_PARTITIONS;
   const labels = partitions.map((p) => PARTITION_LABELS[p] ?? p);
   let found = 0;
+  let clippedAny = false;
   const data: PlotlyTrace[] = runs.map((run, i) => {
     if (typeof run?.metrics !== "object" || run.metrics === null) {
       throw invalidOption(`runs[${i}].metrics`, "a metrics object", run?.metrics);
     }
     const values = partitionValues(run.metrics, { metric, cgroup, task, partitions });
     found += values.filter((v) => v.mean !== null).length;
+    const shown = values.map(shownInterval);
+    clippedAny ||= values.some((v, k) => v.mean !== null && shown[k].clipped);
     return {
       type: "bar",
       name: run.name,
@@ -122,14 +142,25 @@ export function partitionFigure(
       error_y: {
         type: "data",
         symmetric: false,
-        array: values.map((v) => (v.mean === null || v.upper === null ? null : v.upper - v.mean)),
-        arrayminus: values.map((v) => (v.mean === null || v.lower === null ? null : v.mean - v.lower)),
+        array: values.map((v, k) => {
+          const upper = shown[k].upper;
+          return v.mean === null || upper === null ? null : Math.max(0, upper - v.mean);
+        }),
+        arrayminus: values.map((v, k) => {
+          const lower = shown[k].lower;
+          return v.mean === null || lower === null ? null : Math.max(0, v.mean - lower);
+        }),
         color: "#333",
         thickness: 1.5,
         width: 5,
       },
-      customdata: values.map((v) => [v.lower, v.upper, v.cnt ?? "–"]),
-      hovertemplate: `${run.name}<br>%{x}: %{y:.2f}<br>95% CI [%{customdata[0]:.2f}, %{customdata[1]:.2f}]<br>N = %{customdata[2]}<extra></extra>`,
+      customdata: values.map((v, k) => [
+        v.lower,
+        v.upper,
+        v.cnt ?? "–",
+        shown[k].clipped ? "<br>(drawn clipped to the possible range)" : "",
+      ]),
+      hovertemplate: `${run.name}<br>%{x}: %{y:.2f}<br>95% CI [%{customdata[0]:.2f}, %{customdata[1]:.2f}]%{customdata[3]}<br>N = %{customdata[2]}<extra></extra>`,
     };
   });
   if (found === 0) {
@@ -141,6 +172,7 @@ export function partitionFigure(
   }
   const unit = METRIC_TITLES[metric] ?? metric;
   const annotations = valueLabels(runs.length, data);
+  if (clippedAny) annotations.push(CLIPPED_NOTE);
   const title = wrapTitle(
     options.title ?? `${metric} by partition (${cgroup}, ${task}) with 95% intervals`,
     width,
@@ -169,7 +201,7 @@ export function partitionFigure(
       autosize: false,
       title: { text: title.text, x: 0, xanchor: "left", xref: "paper", font: { size: 15 } },
       barmode: "group",
-      margin: { l: 70, r: 20, t: 40 + 20 * title.lines, b: 70 },
+      margin: { l: 70, r: 20, t: 40 + 20 * title.lines, b: clippedAny ? 100 : 70 },
       yaxis: { title: { text: unit }, zeroline: true, rangemode: "tozero" },
       xaxis: { type: "category", tickangle: 0 },
       legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
@@ -181,6 +213,22 @@ export function partitionFigure(
     },
   };
 }
+
+/** Said under the chart when an interval reached past what a score can be (a t-interval over few samples). */
+const CLIPPED_NOTE: Record<string, unknown> = {
+  xref: "paper",
+  yref: "paper",
+  x: 0,
+  y: -0.16,
+  xanchor: "left",
+  yanchor: "top",
+  showarrow: false,
+  align: "left",
+  font: { size: 11, color: "#555" },
+  text:
+    "Some 95% intervals reach past the possible range (0–100; deldist −100–100), as t-intervals over few " +
+    "samples do; they are drawn clipped (hover for the computed bounds and N).",
+};
 
 /** Pixels per character of a 15 px title, a little generous so that a wrapped line never overflows. */
 const TITLE_CHAR_PX = 8.5;

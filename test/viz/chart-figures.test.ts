@@ -70,6 +70,37 @@ test("partitionFigure: bars are the means, error bars reach exactly lower and up
   );
 });
 
+test("partitionFigure: an interval past the possible range is drawn clipped, with a note and the bounds on hover", () => {
+  const metrics = {
+    "acc.any.newSrc.loc.mean": 60,
+    "acc.any.newSrc.loc.lower": -12.5,
+    "acc.any.newSrc.loc.upper": 132.5,
+    "acc.any.newSrc.loc.cnt": 3,
+    "acc.any.deldist.loc.mean": 29.5,
+    "acc.any.deldist.loc.lower": -84.4,
+    "acc.any.deldist.loc.upper": 143.39,
+    "acc.any.deldist.loc.cnt": 4,
+  };
+  const fig = partitionFigure([{ name: "few", metrics }], { partitions: ["newSrc", "deldist"] });
+  const [bar] = fig.data as unknown as Bar[];
+  assert.deepEqual(bar.error_y.array, [40, 70.5], "upper ends at 100 for both");
+  assert.deepEqual(
+    bar.error_y.arrayminus,
+    [60, 113.9],
+    "lower ends at 0 (accuracy) and -84.4 (deldist, in range)",
+  );
+  assert.deepEqual(bar.customdata[0].slice(0, 3), [-12.5, 132.5, 3], "hover keeps the computed bounds");
+  assert.match(String(bar.customdata[0][3]), /clipped/);
+  const notes = (fig.layout.annotations as { text: string }[]).filter((a) => /possible range/.test(a.text));
+  assert.equal(notes.length, 1);
+  const inRange = partitionFigure([{ name: "run1", metrics: run1 }]);
+  assert.equal(
+    (inRange.layout.annotations as { text: string }[]).filter((a) => /possible range/.test(a.text)).length,
+    0,
+    "no note when every interval is inside the range",
+  );
+});
+
 test("partitionFigure: two runs become two coloured series; another metric and a missing partition", () => {
   const fig = partitionFigure(
     [
