@@ -1,6 +1,6 @@
 /**
- * README.md's CLI reference is generated from the code: `gritloc --help` and every subcommand's usage text,
- * verbatim, between the `cli-reference` markers. This test fails when they drift apart;
+ * The CLI reference (docs/cli.md) is generated from the code: `gritloc --help` and every subcommand's usage
+ * text, verbatim, between the `cli-reference` markers. This test fails when they drift apart;
  * `GRITLOC_UPDATE_README=1 node --import tsx --test test/cli/demo-readme.test.ts` rewrites the section.
  */
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { test } from "node:test";
 import { commands } from "../../src/cli/commands.js";
 import { main } from "../../src/cli/main.js";
 
-const README = resolve(import.meta.dirname, "../../README.md");
+const CLI_DOC = resolve(import.meta.dirname, "../../docs/cli.md");
 const START = "<!-- cli-reference:start -->";
 const END = "<!-- cli-reference:end -->";
 
@@ -21,25 +21,25 @@ async function generatedReference(): Promise<string> {
   const parts = ["```text", "$ gritloc --help", out.join("").trimEnd(), "```"];
   for (const name of Object.keys(commands).sort()) {
     const command = await commands[name]();
-    parts.push("", `### gritloc ${name}`, "", "```text", command.usage.trimEnd(), "```");
+    parts.push("", `## gritloc ${name}`, "", "```text", command.usage.trimEnd(), "```");
   }
   return `\n${parts.join("\n")}\n`;
 }
 
-test("README.md's CLI reference is `gritloc --help` and every subcommand's usage, verbatim", async () => {
-  const text = await readFile(README, "utf8");
+test("docs/cli.md is `gritloc --help` and every subcommand's usage, verbatim", async () => {
+  const text = await readFile(CLI_DOC, "utf8");
   const start = text.indexOf(START);
   const end = text.indexOf(END);
-  assert.ok(start >= 0 && end > start, `README.md needs the markers ${START} … ${END}`);
+  assert.ok(start >= 0 && end > start, `docs/cli.md needs the markers ${START} … ${END}`);
   const expected = await generatedReference();
   if (process.env.GRITLOC_UPDATE_README === "1") {
-    await writeFile(README, text.slice(0, start + START.length) + expected + text.slice(end));
+    await writeFile(CLI_DOC, text.slice(0, start + START.length) + expected + text.slice(end));
     return;
   }
   assert.equal(
     text.slice(start + START.length, end),
     expected,
-    "README.md's CLI reference is out of date. Regenerate it with " +
+    "docs/cli.md is out of date. Regenerate it with " +
       "GRITLOC_UPDATE_README=1 node --import tsx --test test/cli/demo-readme.test.ts",
   );
 });
