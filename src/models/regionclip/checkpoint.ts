@@ -31,7 +31,7 @@ export interface RegionClipWeightFiles {
   readonly classEmbeddings?: string;
 }
 
-/** The inference tensors by `CLIPFastRCNN` state-dict name (+ `lang_encoder.*`). */
+/** The inference tensors by `CLIPFastRCNN` state-dict name (+ `lang_encoder.*`); `path` is `files.weights`. */
 export interface RegionClipWeights extends TensorSource {
   readonly files: RegionClipWeightFiles;
 }
@@ -140,9 +140,7 @@ export async function openRegionClipWeights(files: RegionClipWeightFiles): Promi
     entries.set(CLS_BG_SCORE, constant(CLS_BG_SCORE, "F32", [1, width], new Float32Array(width)));
     return {
       files,
-      path: [files.weights, files.rpnWeights, files.classEmbeddings]
-        .filter((p) => p !== undefined)
-        .join(" + "),
+      path: files.weights,
       entries,
       readFloat32(name) {
         const entry = entries.get(name);
