@@ -222,7 +222,11 @@ export class TorchCheckpoint {
       );
     const values = this.#storageFloat32(storage, label);
     if (numel === 0) return new Float32Array(0);
-    if (isContiguous(shape, stride)) return values.slice(storageOffset, storageOffset + numel);
+    if (isContiguous(shape, stride))
+      // `values` is a fresh array per read: a tensor spanning its whole storage needs no copy.
+      return storageOffset === 0 && numel === values.length
+        ? values
+        : values.slice(storageOffset, storageOffset + numel);
     return gather(values, storageOffset, shape, stride, numel);
   }
 
