@@ -98,7 +98,8 @@ function route(req: IncomingMessage): [number, Record<string, string>, string | 
     );
   if (u.pathname === "/embeddedfolderview" && id === SUB)
     return page(
-      `<a href="https://drive.google.com/file/d/${FILE_ID}/view?usp=drive_web"><div class="flip-entry-title">regionclip_pretrained-cc_rn50.pth</div></a>` +
+      `<a href="https://drive.google.com/file/d/${FILE_ID}/view?usp=drive_web"><div class="flip-entry-thumb"><img src="x.png"></div>` +
+        '<div class="flip-entry-title">regionclip_pretrained-cc_rn50.pth</div><div class="flip-entry-last-modified"><div>May 5, 2022</div></div></a>' +
         '<a href="https://drive.google.com/file/d/1OtherFile0123456789abcdefghijk/view?usp=drive_web">regionclip_pretrained-cc_rn50x4.pth</a>',
     );
   return [404, { "content-type": "text/plain" }, "not found"];
