@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { strToU8, zipSync } from "fflate";
 import { main } from "../../src/cli/main.js";
@@ -133,7 +133,41 @@ test("samples without ground truth: exit 1 saying it is hidden and where the lea
   assert.match(err, /gritloc submit/);
 });
 
-test("--allow-missing-partitions scores a set that evaluate.py cannot (the two GRIT examples)", async () => {
+test("--allow-missing-partitions scores a full set that evaluate.py cannot (no distorted samples)", async () => {
+  // Fixture: grit/runs/run1_mixed without its distorted samples; every source is still there.
+  const run = "run1_mixed";
+  const samples = join(tmp, "undistorted", "samples.json");
+  mkdirSync(dirname(samples), { recursive: true });
+  const all = readFixtureJson<{ meta: { is_distorted: boolean } }[]>("grit", "runs", run, "samples.json");
+  writeFileSync(samples, JSON.stringify(all.filter((s) => !s.meta.is_distorted)));
+  const args = runArgs(run);
+  args[2] = samples;
+  const strict = captureIo();
+  assert.equal(await main([...args, "--json"], strict), 1);
+  assert.match(
+    strict.err.join(""),
+    /The dist partition has fewer than 2 samples.*--allow-missing-partitions/s,
+  );
+  const io = captureIo();
+  assert.equal(await main([...args, "--json", "--allow-missing-partitions"], io), 0);
+  const metrics = JSON.parse(io.out.join(""));
+  const expected = readFixtureJson<Record<string, number>>("grit", "runs", run, "metrics.json");
+  // The undistorted samples alone give the same sameSrc/newSrc/agg keys (and hence overall).
+  for (const key of Object.keys(expected).filter((k) => /\.(sameSrc|newSrc|agg)\.|^overall/.test(k))) {
+    assert.equal(metrics[key], expected[key], key);
+  }
+  assert.deepEqual(
+    Object.keys(metrics).filter((k) => /\.(dist|undist|deldist)\./.test(k)),
+    [],
+  );
+  assert.equal(
+    metrics.coverage,
+    undefined,
+    "a full ground truth without gt-report.json prints evaluate.py's object",
+  );
+});
+
+test("the two GRIT examples (Open Images + NYUv2, no COCO) are a partial ground truth: nothing covered, no error", async () => {
   const preds = join(tmp, "examples.json");
   writeFileSync(
     preds,
@@ -151,18 +185,24 @@ test("--allow-missing-partitions scores a set that evaluate.py cannot (the two G
     "--params-millions",
     "1",
   ];
-  const strict = captureIo();
-  assert.equal(await main([...args, "--json"], strict), 1);
-  assert.match(
-    strict.err.join(""),
-    /The newSrc partition has fewer than 2 samples.*--allow-missing-partitions/s,
-  );
-  const partial = captureIo();
-  assert.equal(await main([...args, "--json", "--allow-missing-partitions"], partial), 0);
-  const metrics = JSON.parse(partial.out.join(""));
-  assert.equal(metrics["acc.any.sameSrc.loc.cnt"], 2);
-  assert.equal(metrics["acc.any.sameSrc.loc.mean"], 50); // (1 + 0) / 2 × 100, rounded
-  assert.equal(metrics["overall.mean"], undefined);
+  const io = captureIo();
+  assert.equal(await main([...args, "--json"], io), 0, io.err.join(""));
+  const out = JSON.parse(io.out.join(""));
+  // Both are flagged sameSrc upstream, but sameSrc needs coco_loc; no sample is flagged newSrc.
+  assert.equal(out["acc.any.sameSrc.loc.mean"], null);
+  assert.equal(out["overall.mean"], null);
+  assert.equal(out.params, 1);
+  assert.deepEqual(out.coverage.sources, {
+    covered: ["nyuv2_loc", "open_images_loc"],
+    notCovered: ["coco_loc"],
+  });
+  assert.equal(out.coverage.partitions.sameSrc.reason, "needs coco_loc, which the ground truth lacks");
+  assert.equal(out.coverage.partitions.newSrc.reason, "no sample in the ground truth");
+  assert.equal(out.groundTruth.kind, "partial");
+  const text = captureIo();
+  assert.equal(await main(args, text), 0);
+  assert.match(text.out.join(""), /^UNOFFICIAL, PARTIAL ground truth: .*It covers only no partition/);
+  assert.match(text.out.join(""), /newSrc +– +not covered/);
 });
 
 test("no parameter count anywhere is a usage error that names the flag", async () => {
