@@ -5,10 +5,15 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { strToU8, zipSync } from "fflate";
 import { main } from "../../src/cli/main.js";
+import { apReport } from "../../src/grit/ap-report.js";
+import { loadPredictions } from "../../src/grit/load-predictions.js";
+import { loadSamples } from "../../src/grit/samples.js";
+import { serializeSamples } from "../../src/grit/serialize-samples.js";
 import { studentTQuantile } from "../../src/grit/t-quantile.js";
 import { assertMetricsMatch, fixtureRuns } from "../grit/metrics-compare.js";
 import { captureIo } from "../support/cli-io.js";
 import { fixturePath, readFixtureJson } from "../support/fixtures.js";
+import { peerNewSrcGroundTruth } from "../support/peer-ground-truth.js";
 
 const t975 = (df: number) => studentTQuantile(0.975, df);
 const tmp = mkdtempSync(join(tmpdir(), "gritloc-score-cli-"));
@@ -230,4 +235,156 @@ test("missing flags and stray arguments are usage errors", async () => {
   const stray = captureIo();
   assert.equal(await main(["score", "extra"], stray), 2);
   assert.match(stray.err.join(""), /Expected flags only \(see --help\) for arguments but received "extra"/);
+});
+
+test("a rebuilt ground truth (gt-report.json, no COCO): banner, not-covered rows, JSON nulls with coverage", async () => {
+  // Fixture: grit/runs/run1_mixed without its coco_loc samples, beside a gt-report.json of kind "rebuilt".
+  const run = "run1_mixed";
+  const samples = join(tmp, "rebuilt", "localization.json");
+  mkdirSync(dirname(samples), { recursive: true });
+  const all = readFixtureJson<{ meta: { data_source: string } }[]>("grit", "runs", run, "samples.json");
+  writeFileSync(samples, JSON.stringify(all.filter((s) => s.meta.data_source !== "coco_loc")));
+  writeFileSync(join(dirname(samples), "gt-report.json"), JSON.stringify({ kind: "rebuilt" }));
+  const args = runArgs(run);
+  args[2] = samples;
+
+  const text = captureIo();
+  assert.equal(await main(args, text), 0, text.err.join(""));
+  const out = text.out.join("");
+  assert.match(out, /^UNOFFICIAL, REBUILT ground truth: rebuilt from public annotations, not GRIT's hidden/);
+  assert.match(out, /\(UNOFFICIAL: rebuilt ground truth\)\n/);
+  for (const row of [
+    "agg",
+    "sameSrc",
+    "newCpt \\(zero-shot\\)",
+    "deldist \\(robustness\\)",
+    "overall \\(7-task avg\\)",
+  ]) {
+    assert.match(out, new RegExp(`\\n  ${row} +– +not covered`), row);
+  }
+  assert.match(out, /\n {2}newSrc +\d+\.\d\d {2}\[/);
+  assert.match(out, /\n {2}newCpt@newSrc \(0-shot\) +\d+\.\d\d {2}\[/);
+  assert.match(
+    out,
+    /coverage: samples from construction_loc, nyuv2_loc, open_images_loc; not covered: coco_loc/,
+  );
+
+  const json = captureIo();
+  assert.equal(await main([...args, "--json"], json), 0);
+  const report = JSON.parse(json.out.join(""));
+  assert.deepEqual(
+    { kind: report.groundTruth.kind, official: report.groundTruth.official },
+    { kind: "rebuilt", official: false },
+  );
+  assert.match(report.groundTruth.notice, /^UNOFFICIAL, REBUILT/);
+  assert.equal(report.groundTruth.report, join(dirname(samples), "gt-report.json"));
+  assert.equal(report.coverage.within, "newSrc");
+  assert.equal(report.coverage.partitions.newSrc.covered, true);
+  for (const key of [
+    "acc.any.agg.loc.mean",
+    "overall.mean",
+    "acc.any.sameSrc.loc.cnt",
+    "acc.any.newCpt.loc.mean",
+  ]) {
+    assert.equal(report[key], null, key);
+  }
+  // The covered numbers are the official ones of the full run: newSrc holds no COCO sample.
+  const expected = readFixtureJson<Record<string, number>>("grit", "runs", run, "metrics.json");
+  for (const key of Object.keys(expected).filter((k) => /^[a-z]+\.any\.newSrc\.loc\./.test(k))) {
+    assert.equal(report[key], expected[key], key);
+  }
+});
+
+test("--ap prints COCO-style AP in percent, in the table and as json.ap", async () => {
+  // Fixture: grit/runs/run1_mixed; values are apReport's fractions ×100 (test/grit/ap-report.test.ts checks
+  // apReport by hand).
+  const run = "run1_mixed";
+  const samples = await loadSamples(fixturePath("grit", "runs", run, "samples.json"));
+  const predictions = await loadPredictions(
+    fixturePath("grit", "runs", run, "ablation", "localization.json"),
+  );
+  const expected = apReport({ samples, predictions: predictions.entries });
+  const json = captureIo();
+  assert.equal(await main([...runArgs(run), "--json", "--ap"], json), 0);
+  const report = JSON.parse(json.out.join(""));
+  assert.equal(report.ap.unit, "percent");
+  assert.ok(Math.abs(report.ap.overall.ap - 100 * expected.overall.ap!) < 1e-9);
+  assert.ok(Math.abs(report.ap.partitions.newCpt.ap50 - 100 * expected.partitions.newCpt!.ap50!) < 1e-9);
+  assert.ok(Math.abs(report.ap.agg.ap75 - 100 * expected.agg!.ap75) < 1e-9);
+  assert.equal(
+    report["acc.any.agg.loc.mean"],
+    readFixtureJson<Record<string, number>>("grit", "runs", run, "metrics.json")["acc.any.agg.loc.mean"],
+  );
+  assert.equal(report.coverage, undefined);
+
+  const text = captureIo();
+  assert.equal(await main([...runArgs(run), "--ap"], text), 0);
+  const out = text.out.join("");
+  assert.match(out, /COCO-style AP \(%\): each box carries its sample's one confidence/);
+  const o = expected.overall;
+  assert.match(
+    out,
+    new RegExp(
+      `\\n  all samples +${(100 * o.ap!).toFixed(2)} +${(100 * o.ap50!).toFixed(2)} +${(100 * o.ap75!).toFixed(2)} +${o.numSamples} +${o.numGtBoxes}\\n`,
+    ),
+  );
+});
+
+test("the 21,078-prediction peer submission against a synthetic newSrc-only ground truth, end to end", async () => {
+  // Fixture: peer/adapting-clip-ablation-localization.json; ground truth drawn from its Open Images + NYUv2 ids
+  // with a seeded generator (test/support/peer-ground-truth.ts). Timing lives in bench/score-partial.ts.
+  const peer = fixturePath("peer", "adapting-clip-ablation-localization.json");
+  const groundTruth = peerNewSrcGroundTruth((await loadPredictions(peer)).entries);
+  const samples = join(tmp, "peer-gt", "localization.json");
+  mkdirSync(dirname(samples), { recursive: true });
+  writeFileSync(samples, serializeSamples(groundTruth));
+  writeFileSync(join(dirname(samples), "gt-report.json"), JSON.stringify({ kind: "rebuilt" }));
+  const io = captureIo();
+  assert.equal(await main(["score", "--samples", samples, "--predictions", peer, "--json", "--ap"], io), 0);
+  assert.match(io.err.join(""), /ignoring 3885 predictions whose example_id is not in the samples/);
+  const report = JSON.parse(io.out.join(""));
+  const covered = Object.entries(report.coverage.partitions as Record<string, { covered: boolean }>);
+  assert.deepEqual(
+    covered
+      .filter(([, c]) => c.covered)
+      .map(([p]) => p)
+      .sort(),
+    ["newCpt@newSrc", "newSrc", "sameCpt@newSrc"],
+  );
+  assert.deepEqual(report.coverage.sources, {
+    covered: ["nyuv2_loc", "open_images_loc"],
+    notCovered: ["coco_loc"],
+  });
+  assert.equal(report["acc.any.newSrc.loc.cnt"], 17193);
+  assert.equal(report["acc.any.newCpt@newSrc.loc.cnt"] + report["acc.any.sameCpt@newSrc.loc.cnt"], 17193);
+  assert.equal(report.params, 428);
+  for (const key of [
+    "acc.any.agg.loc.mean",
+    "overall.mean",
+    "acc.any.sameSrc.loc.mean",
+    "acc.any.dist.loc.mean",
+  ]) {
+    assert.equal(report[key], null, key);
+  }
+  assert.equal(report.ap.overall, null);
+  assert.equal(report.ap.agg, null);
+  assert.ok(report.ap.partitions.newSrc.ap > 0 && report.ap.partitions.newSrc.ap < 100);
+  const numbers = Object.entries(report).filter(([, v]) => typeof v === "number");
+  assert.ok(numbers.length > 50);
+  assert.ok(numbers.every(([, v]) => Number.isFinite(v)));
+});
+
+test("a gt-report.json with an unknown kind beside the samples: exit 1 naming it", async () => {
+  const samples = join(tmp, "odd-report", "samples.json");
+  mkdirSync(dirname(samples), { recursive: true });
+  writeFileSync(samples, readFileSync(fixturePath("grit", "runs", "run1_mixed", "samples.json")));
+  writeFileSync(join(dirname(samples), "gt-report.json"), '{"kind": "official"}');
+  const args = runArgs("run1_mixed");
+  args[2] = samples;
+  const io = captureIo();
+  assert.equal(await main(args, io), 1);
+  assert.match(
+    io.err.join(""),
+    /error \[E_SAMPLES_INVALID\]: .*odd-report[/\\]gt-report\.json: expected an object with "kind"/,
+  );
 });
