@@ -33,7 +33,7 @@ function row(label: string, score: IntervalScore | null | undefined, covered = t
           score.cnt === null ? "–" : String(score.cnt),
         ]
       : ["–", "(fewer than 2 samples)", ""];
-  return `  ${label.padEnd(24)}${cells[0].padStart(8)}  ${cells[1].padEnd(20)}${cells[2].padStart(7)}`;
+  return `  ${label.padEnd(24)}${cells[0].padStart(8)}  ${cells[1].padEnd(20)}${cells[2].padStart(7)}`.trimEnd();
 }
 
 /** Label of a within-source row: "newCpt@newSrc (0-shot)" (the zero-shot split within newSrc). */
