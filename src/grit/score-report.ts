@@ -8,7 +8,7 @@ import type { GritCoverage } from "./coverage.js";
 import type { ApPercent, CoveredApPartition, CoveredApReport } from "./covered-ap.js";
 import { withNullsForUncovered } from "./covered-metrics.js";
 import type { ScoredPredictionFiles } from "./score-files.js";
-import { formatScoresTable, withinLabel } from "./scores-table.js";
+import { formatScoresTable } from "./scores-table.js";
 
 /** AP rows in table order; within-source rows appear when the coverage has them. */
 const AP_ROWS: readonly CoveredApPartition[] = [
@@ -25,8 +25,8 @@ const AP_ROWS: readonly CoveredApPartition[] = [
 ];
 
 function apLabel(partition: CoveredApPartition): string {
-  if (partition.includes("@")) return withinLabel(partition as `${string}@${string}` & CoveredApPartition);
-  return partition === "newCpt" ? "newCpt (zero-shot)" : partition;
+  if (partition === "newCpt") return "newCpt (zero-shot)";
+  return partition.startsWith("newCpt@") ? `${partition} (0-shot)` : partition;
 }
 
 const fixed = (v: number | null) => (v === null ? "–" : v.toFixed(2));
@@ -57,7 +57,7 @@ export function formatApTable(ap: CoveredApReport, coverage: GritCoverage): stri
     "COCO-style AP (%): each box carries its sample's one confidence; IoU 0.50:0.95, 101-point interpolation",
     `  ${"partition".padEnd(24)}${["AP", "AP50", "AP75"].map((h) => h.padStart(8)).join("")}` +
       `${"samples".padStart(9)}${"gt boxes".padStart(9)}`,
-    apRow("all samples", ap.overall, coverage.full ? null : "not covered (needs every source)"),
+    apRow("all samples", ap.overall, coverage.full ? null : "not covered (needs sameSrc and newSrc)"),
   ];
   const agg = ap.agg;
   lines.push(

@@ -37,7 +37,7 @@ function row(label: string, score: IntervalScore | null | undefined, covered = t
 }
 
 /** Label of a within-source row: "newCpt@newSrc (0-shot)" (the zero-shot split within newSrc). */
-export function withinLabel(partition: WithinSourcePartition): string {
+function withinLabel(partition: WithinSourcePartition): string {
   return partition.startsWith("newCpt") ? `${partition} (0-shot)` : partition;
 }
 
