@@ -388,3 +388,37 @@ test("a gt-report.json with an unknown kind beside the samples: exit 1 naming it
     /error \[E_SAMPLES_INVALID\]: .*odd-report[/\\]gt-report\.json: expected an object with "kind"/,
   );
 });
+
+test("a proxy ground truth with every source: evaluate.py's numbers, labelled proxy, the rest null", async () => {
+  // Fixture: grit/runs/run2_const05 (every source, distorted twins) beside a gt-report.json of kind "proxy".
+  const run = "run2_const05";
+  const samples = join(tmp, "proxy", "localization.json");
+  mkdirSync(dirname(samples), { recursive: true });
+  writeFileSync(samples, readFileSync(fixturePath("grit", "runs", run, "samples.json")));
+  writeFileSync(join(dirname(samples), "gt-report.json"), JSON.stringify({ kind: "proxy", seed: 0 }));
+  const args = runArgs(run);
+  args[2] = samples;
+  const io = captureIo();
+  assert.equal(await main([...args, "--json"], io), 0);
+  const report = JSON.parse(io.out.join(""));
+  const expected = readFixtureJson<Record<string, number>>("grit", "runs", run, "metrics.json");
+  // JSON writes -0 as 0 (deldist keys), so compare with ===.
+  for (const [key, value] of Object.entries(expected)) assert.ok(report[key] === value, key);
+  const extra = Object.keys(report).filter(
+    (k) => !(k in expected) && k !== "groundTruth" && k !== "coverage",
+  );
+  assert.ok(extra.length > 0, "groups without an agg score are listed");
+  assert.ok(
+    extra.every((k) => report[k] === null && /^acc\.[a-z_]+\.agg\.loc\./.test(k)),
+    extra.join(", "),
+  );
+  assert.equal(report.groundTruth.kind, "proxy");
+  assert.equal(report.coverage.full, true);
+  const text = captureIo();
+  assert.equal(await main(args, text), 0);
+  assert.match(
+    text.out.join(""),
+    /^UNOFFICIAL, PROXY ground truth: .*\(proxy, not comparable to leaderboard numbers\)\.\n/,
+  );
+  assert.match(text.out.join(""), /\n {2}agg +\d+\.\d\d {2}\[/);
+});
