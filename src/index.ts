@@ -32,6 +32,29 @@ export {
   loadLemma2Groups,
   parseLemma2Groups,
 } from "./grit/concept-groups.js";
+export {
+  type ApPercent,
+  type CoveredApPartition,
+  type CoveredApReport,
+  coveredApReport,
+} from "./grit/covered-ap.js";
+export { evaluateCoveredLocalization, withNullsForUncovered } from "./grit/covered-metrics.js";
+export {
+  GRIT_LOCALIZATION_SOURCES,
+  type GritCoverage,
+  groundTruthCoverage,
+  type PartitionCoverage,
+  type SourcePartition,
+  WITHIN_SOURCE_PARTITIONS,
+  type WithinSourcePartition,
+} from "./grit/coverage.js";
+export {
+  GROUND_TRUTH_KINDS,
+  GT_REPORT_NAME,
+  type GroundTruthKind,
+  type GroundTruthKindInfo,
+  readGroundTruthKind,
+} from "./grit/ground-truth-kind.js";
 export { boxArea, computeIou } from "./grit/iou.js";
 export { type LoadedPredictions, loadPredictions } from "./grit/load-predictions.js";
 export { assignBoxes, type LocAssignment, locMetric } from "./grit/loc-metric.js";
@@ -62,8 +85,10 @@ export {
   type ScorePredictionFilesOptions,
   scorePredictionFiles,
 } from "./grit/score-files.js";
+export { type ScoreNotice, type ScoreNoticeKind, scoreNotice } from "./grit/score-notice.js";
+export { formatApTable, formatScoreReport, scoreReportJson } from "./grit/score-report.js";
 export { type GritScores, type IntervalScore, toGritScores } from "./grit/scores.js";
-export { formatScoresTable, HEADLINE_ROWS } from "./grit/scores-table.js";
+export { formatScoresTable, HEADLINE_ROWS, type ScoresTableOptions } from "./grit/scores-table.js";
 export { serializeSamples } from "./grit/serialize-samples.js";
 export { parsePredictions, type SubmissionEntry, serializePredictions } from "./grit/submission.js";
 export {

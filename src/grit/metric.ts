@@ -206,13 +206,39 @@ function finalize(raw: ReadonlyMap<string, number>, round: boolean): Record<stri
  * metrics["acc.any.agg.loc.mean"]; // the headline localization accuracy
  */
 export function evaluateLocalization(options: EvaluateLocalizationOptions): GritMetrics {
+  return aggregateSampleRecords(scoreSamples(options), options);
+}
+
+/**
+ * The per-sample half of `evaluateLocalization`: checks the inputs as it does, then scores every sample.
+ * @throws GritlocError as `evaluateLocalization`.
+ */
+export function scoreSamples(options: EvaluateLocalizationOptions): SampleRecord[] {
   checkInputs(options);
-  const { samples, lemma2groups = new Map(), paramsInMillions, round = true } = options;
+  const { samples, lemma2groups = new Map() } = options;
+  return computeSampleRecords(samples, predictionMap(options), lemma2groups);
+}
+
+/** What `aggregateSampleRecords` needs besides the records (see `EvaluateLocalizationOptions`). */
+export type AggregateOptions = Pick<
+  EvaluateLocalizationOptions,
+  "paramsInMillions" | "round" | "allowMissingPartitions"
+>;
+
+/**
+ * The aggregation half of `evaluateLocalization`: per-sample records (checked and scored by `scoreSamples`) →
+ * the metrics object. A subset of the records aggregates as a samples file holding only those samples would,
+ * provided each record's `undistp` still holds within the subset (its `_dist` twin is in it too).
+ */
+export function aggregateSampleRecords(
+  records: readonly SampleRecord[],
+  options: AggregateOptions,
+): GritMetrics {
+  const { paramsInMillions, round = true } = options;
   const allowMissing = options.allowMissingPartitions === true;
-  const records = computeSampleRecords(samples, predictionMap(options), lemma2groups);
   // Quirk: only the 24 GRIT groups are reported; "_ungrouped_" (lemma not in lemma2groups) and any other group
   // name (e.g. "not_a_grit_group") are dropped, and a lemma mapped to [] adds no group.
-  const cgroups: [string, SampleRecord[]][] = [
+  const cgroups: [string, readonly SampleRecord[]][] = [
     ["any", records],
     ...GRIT_CONCEPT_GROUPS.map((g): [string, SampleRecord[]] => [
       g,

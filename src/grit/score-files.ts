@@ -1,12 +1,18 @@
 /**
  * Scoring from files (what `gritloc score` runs): samples path + predictions path (localization.json or
- * submission zip) + optional lemma2groups path → the official metrics and their structured view.
+ * submission zip) + optional lemma2groups path → the official metrics of what the ground truth covers, their
+ * structured view, the coverage, the unofficial-numbers notice and optionally COCO-style AP.
  */
 import { GritlocError } from "../errors.js";
 import { loadLemma2Groups } from "./concept-groups.js";
+import { type GritCoverage, groundTruthCoverage } from "./coverage.js";
+import { type CoveredApReport, coveredApReport } from "./covered-ap.js";
+import { evaluateCoveredLocalization } from "./covered-metrics.js";
+import { type GroundTruthKindInfo, readGroundTruthKind } from "./ground-truth-kind.js";
 import { loadPredictions } from "./load-predictions.js";
-import { evaluateLocalization, type GritMetrics } from "./metric.js";
+import type { GritMetrics } from "./metric.js";
 import { loadSamples } from "./samples.js";
+import { type ScoreNotice, scoreNotice } from "./score-notice.js";
 import { type GritScores, toGritScores } from "./scores.js";
 
 export interface ScorePredictionFilesOptions {
@@ -20,23 +26,38 @@ export interface ScorePredictionFilesOptions {
   readonly paramsInMillions?: number;
   /** @default true */
   readonly round?: boolean;
-  /** See `EvaluateLocalizationOptions.allowMissingPartitions`. @default false */
+  /**
+   * See `EvaluateLocalizationOptions.allowMissingPartitions`; only matters for a ground truth with full
+   * coverage (a partial one never fails on missing partitions). @default false
+   */
   readonly allowMissingPartitions?: boolean;
+  /** Also compute COCO-style AP (`coveredApReport`). @default false */
+  readonly ap?: boolean;
 }
 
 export interface ScoredPredictionFiles {
+  /** Official keys of the covered partitions (all of evaluate.py's keys when the coverage is full). */
   readonly metrics: GritMetrics;
   readonly scores: GritScores;
+  /** What the ground truth covers (`groundTruthCoverage`). */
+  readonly coverage: GritCoverage;
+  /** The kind its gt-report.json declares, if any. */
+  readonly groundTruth: GroundTruthKindInfo;
+  /** Why the numbers are unofficial (rebuilt, proxy or partial ground truth); null for a full unlabelled one. */
+  readonly notice: ScoreNotice | null;
+  /** With `ap: true`. */
+  readonly ap?: CoveredApReport;
   readonly sampleCount: number;
   /** Where `params` came from. */
   readonly paramsSource: "option" | "params.json";
 }
 
 /**
- * Loads samples, predictions and lemma2groups and scores them with `evaluateLocalization`.
+ * Loads samples, predictions and lemma2groups, reads the ground truth's gt-report.json and scores what the
+ * ground truth covers with `evaluateCoveredLocalization` (exactly `evaluateLocalization` for full coverage).
  *
- * @throws GritlocError E_NOT_FOUND, E_SAMPLES_INVALID (incl. samples without ground truth),
- *   E_PREDICTIONS_INVALID, E_INVALID_OPTION (no parameter count anywhere).
+ * @throws GritlocError E_NOT_FOUND, E_SAMPLES_INVALID (incl. samples without ground truth, a bad
+ *   gt-report.json), E_PREDICTIONS_INVALID, E_INVALID_OPTION (no parameter count anywhere).
  * @example
  * const { metrics } = await scorePredictionFiles({ samplesPath: "val.json", predictionsPath: "ablation.zip" });
  */
@@ -55,17 +76,26 @@ export async function scorePredictionFiles(
         "Pass paramsInMillions (CLI: --params-millions N).",
     );
   }
-  const metrics = evaluateLocalization({
+  const groundTruth = await readGroundTruthKind(options.samplesPath);
+  const evaluateOptions = {
     samples,
     predictions: predictions.entries,
     lemma2groups,
     paramsInMillions,
     round: options.round,
     allowMissingPartitions: options.allowMissingPartitions,
-  });
+  };
+  // Coverage reads meta: on samples without ground truth, let the metric's own check explain first.
+  const hasMeta = samples.every((s) => s.meta !== undefined);
+  const coverage = groundTruthCoverage(hasMeta ? samples : []);
+  const metrics = evaluateCoveredLocalization(evaluateOptions, coverage);
   return {
     metrics,
     scores: toGritScores(metrics),
+    coverage,
+    groundTruth,
+    notice: scoreNotice(groundTruth.kind, coverage),
+    ...(options.ap === true ? { ap: coveredApReport(samples, predictions.entries, coverage) } : {}),
     sampleCount: samples.length,
     paramsSource: options.paramsInMillions === undefined ? "params.json" : "option",
   };

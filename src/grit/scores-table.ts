@@ -1,7 +1,9 @@
 /**
- * Plain-text score table: `GritScores` → the headline rows (agg, sameSrc, newSrc, newCpt = zero-shot,
- * deldist = robustness) with intervals and counts, as `gritloc score` prints them.
+ * Plain-text score table: `GritScores` (+ optional `GritCoverage`) → the headline rows (agg, sameSrc, newSrc,
+ * newCpt = zero-shot, deldist = robustness) with intervals and counts, as `gritloc score` prints them;
+ * partitions a partial ground truth does not cover say so.
  */
+import type { GritCoverage, WithinSourcePartition } from "./coverage.js";
 import type { GritPartition } from "./metric.js";
 import type { GritScores, IntervalScore } from "./scores.js";
 
@@ -14,15 +16,29 @@ export const HEADLINE_ROWS: readonly { readonly partition: GritPartition; readon
   { partition: "deldist", label: "deldist (robustness)" },
 ];
 
-function row(label: string, score: IntervalScore | null | undefined): string {
-  const cells = score
-    ? [
-        score.mean.toFixed(2),
-        `[${score.lower.toFixed(2)}, ${score.upper.toFixed(2)}]`,
-        score.cnt === null ? "–" : String(score.cnt),
-      ]
-    : ["–", "(fewer than 2 samples)", ""];
-  return `  ${label.padEnd(24)}${cells[0].padStart(8)}  ${cells[1].padEnd(20)}${cells[2].padStart(7)}`;
+export interface ScoresTableOptions {
+  /** Marks rows "not covered" and adds sameCpt/newCpt within the covered source (partial ground truth). */
+  readonly coverage?: GritCoverage;
+}
+
+const NOT_COVERED: readonly string[] = ["–", "not covered", ""];
+
+function row(label: string, score: IntervalScore | null | undefined, covered = true): string {
+  const cells = !covered
+    ? NOT_COVERED
+    : score
+      ? [
+          score.mean.toFixed(2),
+          `[${score.lower.toFixed(2)}, ${score.upper.toFixed(2)}]`,
+          score.cnt === null ? "–" : String(score.cnt),
+        ]
+      : ["–", "(fewer than 2 samples)", ""];
+  return `  ${label.padEnd(24)}${cells[0].padStart(8)}  ${cells[1].padEnd(20)}${cells[2].padStart(7)}`.trimEnd();
+}
+
+/** Label of a within-source row: "newCpt@newSrc (0-shot)" (the zero-shot split within newSrc). */
+function withinLabel(partition: WithinSourcePartition): string {
+  return partition.startsWith("newCpt") ? `${partition} (0-shot)` : partition;
 }
 
 /**
@@ -35,13 +51,28 @@ function row(label: string, score: IntervalScore | null | undefined): string {
 export function formatScoresTable(
   scores: GritScores,
   title = "GRIT localization accuracy (acc ×100)",
+  options: ScoresTableOptions = {},
 ): string {
+  const { coverage } = options;
   const lines = [
     title,
     `  ${"partition".padEnd(24)}${"mean".padStart(8)}  ${"95% interval".padEnd(20)}${"n".padStart(7)}`,
   ];
-  for (const { partition, label } of HEADLINE_ROWS) lines.push(row(label, scores.loc.acc[partition]));
-  lines.push(row("overall (7-task avg)", scores.overall));
+  for (const { partition, label } of HEADLINE_ROWS) {
+    lines.push(row(label, scores.loc.acc[partition], coverage?.partitions[partition].covered ?? true));
+    if (partition === "newSrc" && coverage?.within != null) {
+      for (const cpt of ["sameCpt", "newCpt"] as const) {
+        const within: WithinSourcePartition = `${cpt}@${coverage.within}`;
+        lines.push(row(withinLabel(within), scores.loc.acc[within], coverage.partitions[within]?.covered));
+      }
+    }
+  }
+  lines.push(row("overall (7-task avg)", scores.overall, coverage?.full ?? true));
+  if (coverage?.within != null) {
+    lines.push(
+      `  X@${coverage.within}: partition X within ${coverage.within} only (the part this ground truth covers).`,
+    );
+  }
   const groups = Object.keys(scores.groups).length;
   lines.push(
     `  params: ${scores.params ?? "–"}M; concept groups with an agg score: ${groups}; ` +

@@ -3,6 +3,7 @@
  * `GritScores` (per measure and partition: mean, lower, upper, cnt).
  */
 import { GRIT_CONCEPT_GROUPS, type GritConceptGroup } from "./concept-groups.js";
+import { WITHIN_SOURCE_PARTITIONS, type WithinSourcePartition } from "./coverage.js";
 import { GRIT_ALL_PARTITIONS, GRIT_PARTITIONS, type GritMetrics, type GritPartition } from "./metric.js";
 import { GRIT_MEASURES, type GritMeasure } from "./sample-records.js";
 
@@ -21,8 +22,13 @@ export interface GritScores {
   readonly params: number | null;
   /** `overall.*` = acc.any.agg.all (the leaderboard's ranking score, a 7-task average). */
   readonly overall: IntervalScore | null;
-  /** Localization, concept group "any": measure → partition → score. Partitions with N ≤ 1 are absent. */
-  readonly loc: Readonly<Record<GritMeasure, Readonly<Partial<Record<GritPartition, IntervalScore>>>>>;
+  /**
+   * Localization, concept group "any": measure → partition → score. Partitions with N ≤ 1 or not covered are
+   * absent; `sameCpt@newSrc`-style partitions come from a partial ground truth (`evaluateCoveredLocalization`).
+   */
+  readonly loc: Readonly<
+    Record<GritMeasure, Readonly<Partial<Record<GritPartition | WithinSourcePartition, IntervalScore>>>>
+  >;
   /** 7-task averages (`.all`): measure → partition → score. */
   readonly all: Readonly<Record<GritMeasure, Readonly<Partial<Record<GritAllPartition, IntervalScore>>>>>;
   /** acc agg per concept group, for the groups that have one. */
@@ -61,10 +67,17 @@ function byPartition<P extends string>(
  * scores.loc.acc.newCpt?.mean; // zero-shot accuracy
  */
 export function toGritScores(metrics: GritMetrics): GritScores {
-  const loc = {} as Record<GritMeasure, Partial<Record<GritPartition, IntervalScore>>>;
+  const loc = {} as Record<
+    GritMeasure,
+    Partial<Record<GritPartition | WithinSourcePartition, IntervalScore>>
+  >;
   const all = {} as Record<GritMeasure, Partial<Record<GritAllPartition, IntervalScore>>>;
   for (const m of GRIT_MEASURES) {
-    loc[m] = byPartition(metrics, GRIT_PARTITIONS, (p) => `${m}.any.${p}.loc`);
+    loc[m] = byPartition(
+      metrics,
+      [...GRIT_PARTITIONS, ...WITHIN_SOURCE_PARTITIONS],
+      (p) => `${m}.any.${p}.loc`,
+    );
     all[m] = byPartition(metrics, GRIT_ALL_PARTITIONS, (p) => `${m}.any.${p}.all`);
   }
   return {

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { groundTruthCoverage } from "../../src/grit/coverage.js";
+import { evaluateCoveredLocalization } from "../../src/grit/covered-metrics.js";
+import { loadPredictions } from "../../src/grit/load-predictions.js";
+import { loadSamples } from "../../src/grit/samples.js";
 import { toGritScores } from "../../src/grit/scores.js";
 import { formatScoresTable } from "../../src/grit/scores-table.js";
-import { readFixtureJson } from "../support/fixtures.js";
+import { fixturePath, readFixtureJson } from "../support/fixtures.js";
 
 // Fixture: grit/runs/run1_mixed/metrics.json and run_info.json (groups_with_agg).
 const metrics = readFixtureJson<Record<string, number>>("grit", "runs", "run1_mixed", "metrics.json");
@@ -41,3 +45,46 @@ test("formatScoresTable shows a row per headline partition, overall and params",
   const missing = formatScoresTable(toGritScores({ params: 1 }));
   assert.match(missing, /agg\s+–\s+\(fewer than 2 samples\)/);
 });
+
+test("formatScoresTable with a partial coverage: not-covered rows, and sameCpt/newCpt within the covered source", async () => {
+  // Fixture: grit/runs/run1_mixed without coco_loc (samples, predictions).
+  const dir = (...p: string[]) => fixturePath("grit", "runs", "run1_mixed", ...p);
+  const samples = (await loadSamples(dir("samples.json"))).filter((s) => s.meta!.dataSource !== "coco_loc");
+  const predictions = (await loadPredictions(dir("ablation", "localization.json"))).entries;
+  const coverage = groundTruthCoverage(samples);
+  const metrics = evaluateCoveredLocalization({ samples, predictions, paramsInMillions: 1 }, coverage);
+  const scores = toGritScores(metrics);
+  assert.equal(scores.loc.acc["newCpt@newSrc"]?.mean, metrics["acc.any.newCpt@newSrc.loc.mean"]);
+  const lines = formatScoresTable(scores, "title", { coverage }).trimEnd().split("\n");
+  assert.deepEqual(
+    lines.slice(2, 10).map((l) => l.trim().split(/\s{2,}/)),
+    [
+      ["agg", "–", "not covered"],
+      ["sameSrc", "–", "not covered"],
+      ["newSrc", metrics["acc.any.newSrc.loc.mean"].toFixed(2), ...interval(metrics, "newSrc")],
+      [
+        "sameCpt@newSrc",
+        metrics["acc.any.sameCpt@newSrc.loc.mean"].toFixed(2),
+        ...interval(metrics, "sameCpt@newSrc"),
+      ],
+      [
+        "newCpt@newSrc (0-shot)",
+        metrics["acc.any.newCpt@newSrc.loc.mean"].toFixed(2),
+        ...interval(metrics, "newCpt@newSrc"),
+      ],
+      ["newCpt (zero-shot)", "–", "not covered"],
+      ["deldist (robustness)", "–", "not covered"],
+      ["overall (7-task avg)", "–", "not covered"],
+    ],
+  );
+  assert.match(lines[10], /X@newSrc: partition X within newSrc only/);
+});
+
+/** "[lower, upper]" and the count of a partition, as the table prints them. */
+function interval(metrics: Record<string, number>, partition: string): string[] {
+  const p = `acc.any.${partition}.loc`;
+  return [
+    `[${metrics[`${p}.lower`].toFixed(2)}, ${metrics[`${p}.upper`].toFixed(2)}]`,
+    String(metrics[`${p}.cnt`]),
+  ];
+}

@@ -163,8 +163,22 @@ test("the notebooks run on tslab and their Colab editions through %%tslab, shari
         );
         assert.match(out, /ablation\.zip: \d+ entries, 0 problems/);
         assert.match(out, /newCpt \(zero-shot\) +\d+\.\d\d/);
+        // The rebuilt-ground-truth section: the mini set's newSrc source with a gt-report.json of kind "rebuilt".
+        assert.match(
+          out,
+          /^UNOFFICIAL, REBUILT ground truth: .*It covers only newSrc, sameCpt\/newCpt within newSrc/m,
+        );
+        assert.match(out, /\(UNOFFICIAL: rebuilt ground truth\)\n/);
+        assert.match(out, /\n {2}sameSrc +– +not covered\n/);
+        assert.match(out, /\n {2}newCpt@newSrc \(0-shot\) +\d+\.\d\d {2}\[/);
+        assert.match(out, /COCO-style AP \(%\)[\s\S]*\n {2}newSrc( +\d+\.\d\d){3} +\d+ +\d+\n/);
         const html = richOutputs(cells, "text/html").join("\n");
         for (const table of TABLES_03) assertHas(html, table, `${folder}/03-evaluate HTML`);
+        assertHas(
+          html,
+          /<table><caption>Coverage of the partitions \(UNOFFICIAL: rebuilt ground truth\)<\/caption>/,
+          `${folder}/03-evaluate coverage table`,
+        );
         assertHas(
           html,
           /class="gritloc-figure"[\s\S]*Plotly\.newPlot/,
