@@ -5,6 +5,7 @@
  */
 import type { GritCoverage, WithinSourcePartition } from "./coverage.js";
 import type { GritPartition } from "./metric.js";
+import { intervalLeavesRange } from "./score-range.js";
 import type { GritScores, IntervalScore } from "./scores.js";
 
 /** The headline partitions and how tables label them. */
@@ -23,13 +24,22 @@ export interface ScoresTableOptions {
 
 const NOT_COVERED: readonly string[] = ["–", "not covered", ""];
 
-function row(label: string, score: IntervalScore | null | undefined, covered = true): string {
+/** Marks an interval that reaches past the possible range; explained under the table. */
+const OUT_OF_RANGE_MARK = "*";
+
+function row(
+  label: string,
+  score: IntervalScore | null | undefined,
+  covered = true,
+  partition: string = label,
+): string {
+  const mark = score && intervalLeavesRange(partition, score.lower, score.upper) ? OUT_OF_RANGE_MARK : "";
   const cells = !covered
     ? NOT_COVERED
     : score
       ? [
           score.mean.toFixed(2),
-          `[${score.lower.toFixed(2)}, ${score.upper.toFixed(2)}]`,
+          `[${score.lower.toFixed(2)}, ${score.upper.toFixed(2)}]${mark}`,
           score.cnt === null ? "–" : String(score.cnt),
         ]
       : ["–", "(fewer than 2 samples)", ""];
@@ -59,7 +69,9 @@ export function formatScoresTable(
     `  ${"partition".padEnd(24)}${"mean".padStart(8)}  ${"95% interval".padEnd(20)}${"n".padStart(7)}`,
   ];
   for (const { partition, label } of HEADLINE_ROWS) {
-    lines.push(row(label, scores.loc.acc[partition], coverage?.partitions[partition].covered ?? true));
+    lines.push(
+      row(label, scores.loc.acc[partition], coverage?.partitions[partition].covered ?? true, partition),
+    );
     if (partition === "newSrc" && coverage?.within != null) {
       for (const cpt of ["sameCpt", "newCpt"] as const) {
         const within: WithinSourcePartition = `${cpt}@${coverage.within}`;
@@ -71,6 +83,12 @@ export function formatScoresTable(
   if (coverage?.within != null) {
     lines.push(
       `  X@${coverage.within}: partition X within ${coverage.within} only (the part this ground truth covers).`,
+    );
+  }
+  if (lines.some((line) => line.includes(`]${OUT_OF_RANGE_MARK}`))) {
+    lines.push(
+      `  ${OUT_OF_RANGE_MARK} the 95% t-interval reaches past what the score can be (0–100; deldist −100–100), ` +
+        "as it does over few samples: read it as the whole range there.",
     );
   }
   const groups = Object.keys(scores.groups).length;

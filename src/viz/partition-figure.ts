@@ -4,6 +4,7 @@
  */
 import { invalidOption } from "../errors.js";
 import { GRIT_PARTITIONS, type GritPartition } from "../grit/metric.js";
+import { possibleScoreRange } from "../grit/score-range.js";
 import { type PlotlyFigure, type PlotlyTrace, SERIES_COLORS } from "./figure.js";
 
 /**
@@ -30,17 +31,9 @@ const METRIC_TITLES: Readonly<Record<string, string>> = {
   rmse: "calibration RMSE (×100)",
 };
 
-/**
- * The values a partition's mean can take (×100): a difference of two accuracies for deldist, an accuracy or
- * rate otherwise. A t-interval over few samples can reach past it; the chart clips the bar there and says so.
- */
-function possibleRange(partition: string): readonly [number, number] {
-  return partition === "deldist" ? [-100, 100] : [0, 100];
-}
-
 /** The interval as drawn: clipped to the possible range, with whether clipping happened. */
 function shownInterval(v: PartitionValue): { lower: number | null; upper: number | null; clipped: boolean } {
-  const [lo, hi] = possibleRange(v.partition);
+  const [lo, hi] = possibleScoreRange(v.partition);
   const lower = v.lower === null ? null : Math.max(lo, v.lower);
   const upper = v.upper === null ? null : Math.min(hi, v.upper);
   return { lower, upper, clipped: lower !== v.lower || upper !== v.upper };

@@ -46,6 +46,26 @@ test("formatScoresTable shows a row per headline partition, overall and params",
   assert.match(missing, /agg\s+–\s+\(fewer than 2 samples\)/);
 });
 
+test("formatScoresTable marks an interval that reaches past the possible range and explains it", () => {
+  const few = {
+    ...metrics,
+    "acc.any.deldist.loc.mean": 29.5,
+    "acc.any.deldist.loc.lower": -84.4,
+    "acc.any.deldist.loc.upper": 143.39,
+    "acc.any.newSrc.loc.lower": -2,
+  };
+  const lines = formatScoresTable(toGritScores(few)).split("\n");
+  assert.match(lines.find((l) => l.includes("deldist")) ?? "", /\[-84\.40, 143\.39\]\*/);
+  assert.match(lines.find((l) => l.includes("newSrc")) ?? "", /\[-2\.00, [\d.]+\]\*/);
+  assert.doesNotMatch(lines.find((l) => l.includes("sameSrc")) ?? "", /\*/);
+  assert.ok(lines.some((l) => /^ {2}\* the 95% t-interval reaches past what the score can be/.test(l)));
+  assert.doesNotMatch(
+    formatScoresTable(toGritScores(metrics)),
+    /\* the 95%/,
+    "no note when all are in range",
+  );
+});
+
 test("formatScoresTable with a partial coverage: not-covered rows, and sameCpt/newCpt within the covered source", async () => {
   // Fixture: grit/runs/run1_mixed without coco_loc (samples, predictions).
   const dir = (...p: string[]) => fixturePath("grit", "runs", "run1_mixed", ...p);
