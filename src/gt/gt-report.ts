@@ -89,8 +89,11 @@ export function emptyCounts(): LayoutCounts {
 }
 
 function pct(part: number, whole: number): string {
-  return whole === 0 ? "" : ` (${((100 * part) / whole).toFixed(1)}%)`;
+  return whole === 0 ? "" : `(${((100 * part) / whole).toFixed(1)}%)`;
 }
+
+/** Widths of the summary's columns: source and layout left-aligned, the counts right-aligned. */
+const COLUMNS = [13, 12, 8, 8, 8, 9, 17, 15, 15, 18];
 
 /**
  * The printed summary: one line per (source, layout), then the totals and what was not rebuilt.
@@ -98,19 +101,34 @@ function pct(part: number, whole: number): string {
  * console.log(formatGtReport(build.report));
  */
 export function formatGtReport(report: GtReport): string {
+  const row = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i < 2 ? cell.padEnd(COLUMNS[i] as number) : cell.padStart(COLUMNS[i] as number)))
+      .join("");
   const lines = [
     `Rebuilt ground truth (UNOFFICIAL) for ${report.subset}: ${report.groundTruthFile}`,
-    "source       id layout     samples  records    empty  (verified absent)  unknown query  missing image  unverified empty",
+    row([
+      "source",
+      "id layout",
+      "samples",
+      "records",
+      "empty",
+      "",
+      "verified absent",
+      "unknown query",
+      "missing image",
+      "unverified empty",
+    ]),
   ];
   for (const source of report.sources) {
     for (const layout of layoutsOf(source)) {
       const c = report.counts[source]?.[layout];
       if (c === undefined || c.samples === 0) continue;
-      lines.push(
-        `${source.padEnd(13)}${layout.padEnd(12)}${String(c.samples).padStart(9)}${String(c.records).padStart(9)}` +
-          `${String(c.empty).padStart(9)}${pct(c.empty, c.records).padEnd(9)}${String(c.emptyVerifiedAbsent).padStart(10)}` +
-          `${String(c.unresolvedQueries).padStart(15)}${String(c.missingImages).padStart(15)}${String(c.unverifiedEmpty).padStart(18)}`,
+      const numbers = [c.samples, c.records, c.empty].map(String);
+      const rest = [c.emptyVerifiedAbsent, c.unresolvedQueries, c.missingImages, c.unverifiedEmpty].map(
+        String,
       );
+      lines.push(row([source, layout, ...numbers, pct(c.empty, c.records), ...rest]));
     }
   }
   const t = report.totals;
