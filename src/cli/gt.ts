@@ -74,6 +74,10 @@ ${ruleRows()}
     if (subset !== "ablation" && subset !== "test")
       throw invalidOption("--subset", '"ablation" or "test"', subset);
     const sources = parseSources(flags.sources);
+    for (const pair of flags.rule ?? []) {
+      if (pair.indexOf("=") <= 0)
+        throw invalidOption("--rule", "NAME=VALUE (e.g. --rule openImagesGroupOf=drop)", pair);
+    }
     const rules = parseOptionFlags(flags.rule, "openImagesGroupOf=drop") as Partial<GtRules>;
     const view = new ProgressView(io);
     let build: Awaited<ReturnType<typeof buildGroundTruth>>;

@@ -9,6 +9,7 @@ import { fetchArchive } from "../data/fetch-archive.js";
 import { samplesPath } from "../data/fetch-samples.js";
 import { type GritDataManifest, loadGritManifest } from "../data/grit-manifest.js";
 import { sourceOf } from "../data/plan-images.js";
+import { runPool } from "../data/run-pool.js";
 import { isPresent, type SetupContext } from "../data/setup-context.js";
 import type { SetupEvent } from "../data/setup-events.js";
 import { GritlocError, invalidOption } from "../errors.js";
@@ -86,7 +87,6 @@ function checkOptions(options: BuildGroundTruthOptions): void {
 
 /** Per-run state shared by the two sources. */
 interface Build {
-  readonly root: string;
   readonly rules: GtRules;
   readonly ctx: SetupContext;
   readonly records: Map<number, GroundTruthRecord>;
@@ -147,6 +147,9 @@ function record(
   );
 }
 
+/** Images whose headers are read at once (they are small reads; the decode is never done). */
+const HEADER_CONCURRENCY = 8;
+
 /** The image's size under the `exifRotation` rule, or null when the file is missing or unreadable. */
 async function imageSize(build: Build, imageId: string): Promise<Size | null> {
   try {
@@ -191,6 +194,16 @@ async function buildOpenImages(
   const imageIds = new Set(items.map((i) => openImagesId(i.sample.imageId)));
   const boxes = await readOpenImagesBoxes(boxesPath, imageIds);
   const labels = await readOpenImagesImageLabels(labelsPath, imageIds);
+  const sizes = new Map<string, Size | null>();
+  const distinct = [...new Set(items.map((i) => i.sample.imageId))];
+  await runPool(
+    distinct,
+    HEADER_CONCURRENCY,
+    async (imageId) => {
+      sizes.set(imageId, await imageSize(build, imageId));
+    },
+    build.ctx.signal,
+  );
   for (const item of items) {
     const { sample } = item;
     const parsed = parseSampleId(sample.exampleId, "open_images");
@@ -215,7 +228,7 @@ async function buildOpenImages(
       );
       continue;
     }
-    const size = await imageSize(build, sample.imageId);
+    const size = sizes.get(sample.imageId) ?? null;
     if (size === null) {
       leaveOut(
         build,
@@ -357,7 +370,7 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
     downloads: [],
     errors: [],
   };
-  const build: Build = { root, rules, ctx, records: new Map(), unresolved: [], counts: {} };
+  const build: Build = { rules, ctx, records: new Map(), unresolved: [], counts: {} };
   const bySource: Record<GtSource, Item[]> = { open_images: [], nyuv2: [] };
   const notRebuilt: Record<string, number> = {};
   samples.forEach((sample, index) => {

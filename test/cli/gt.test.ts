@@ -97,6 +97,12 @@ test("usage errors exit 2 with the flag named; --help lists every rule with its 
     bad.err.join(""),
     /Expected "keep" or "drop" for rules\.openImagesGroupOf but received "maybe"/,
   );
+  const noValue = captureIo();
+  assert.equal(await main([...base(), "--rule", "openImagesGroupOf"], noValue), 2);
+  assert.match(
+    noValue.err.join(""),
+    /Expected NAME=VALUE \(e\.g\. --rule openImagesGroupOf=drop\) for --rule but received "openImagesGroupOf"/,
+  );
   const action = captureIo();
   assert.equal(await main(["gt", "rebuild", "--root", "x"], action), 2);
   assert.match(action.err.join(""), /the action "build" and flags/);
