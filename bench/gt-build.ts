@@ -53,7 +53,7 @@ async function writeLines(path: string, header: string, rows: (write: (line: str
     }
   });
   out.end(buffer);
-  await new Promise((done) => out.on("finish", done));
+  await new Promise<void>((done) => out.on("finish", () => done()));
 }
 
 const boxesPath = join(tmp, "test-annotations-bbox.csv");
