@@ -60,7 +60,8 @@ cannot be rebuilt. Run 'gritloc setup grit' with the same --root first (samples 
   --subset S        ablation or test
   --sources LIST    only these sources (default: open_images,nyuv2)
   --manifest FILE   a data manifest pointing at mirrors (default: the bundled data-manifests/grit.json)
-  --cache DIR       where annotation files are downloaded and the NYUv2 .mat is (default DIR/downloads)
+  --cache DIR       where annotation files are downloaded and the NYUv2 .mat is: the --cache given to
+                    setup (default DIR/downloads)
   --rule NAME=VALUE a rebuild rule (repeatable); the values used are written to gt-report.json:
 ${ruleRows()}
   --json            print gt-report.json instead of the summary`,
