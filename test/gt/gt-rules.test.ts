@@ -9,6 +9,7 @@ import { isGritlocError } from "../../src/errors.js";
 import { DEFAULT_GT_RULES, GT_RULE_CHOICES, hasNewConcept, resolveGtRules } from "../../src/gt/gt-rules.js";
 import { openImagesPixelBox, scaleCoordinate } from "../../src/gt/pixel-boxes.js";
 import { parseSampleId } from "../../src/gt/sample-id-layout.js";
+import { readFixtureJson } from "../support/fixtures.js";
 
 test("defaults fill every unset rule, and each default is one of its rule's allowed values", () => {
   assert.deepEqual(resolveGtRules(), DEFAULT_GT_RULES);
@@ -80,4 +81,25 @@ test("id layouts of both sources, as in the real ablation ids", () => {
   assert.equal(parseSampleId("nyuv2_loc_test_840_faucet handle", "nyuv2").layout, "index-name");
   assert.equal(parseSampleId("nyuv2_loc_test_toy cash register_531", "nyuv2").layout, "name-index");
   assert.equal(parseSampleId("nyuv2_loc_test_pen", "nyuv2").layout, "other");
+});
+
+test("the real ablation ids split into the two layouts per source as counted in grit-ground-truth.md", () => {
+  // Fixture: peer/adapting-clip-ablation-localization.json (all 21,078 ablation ids).
+  const entries = readFixtureJson<{ example_id: string }[]>(
+    "peer",
+    "adapting-clip-ablation-localization.json",
+  );
+  const counts: Record<string, number> = {};
+  for (const { example_id: id } of entries) {
+    const source = id.startsWith("open_images_") ? "open_images" : id.startsWith("nyuv2_") ? "nyuv2" : null;
+    if (source === null) continue;
+    const key = `${source}:${parseSampleId(id, source).layout}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  assert.deepEqual(counts, {
+    "open_images:image-mid": 8071,
+    "open_images:query-image": 6351,
+    "nyuv2:index-name": 2334,
+    "nyuv2:name-index": 437,
+  });
 });
