@@ -205,8 +205,10 @@ export const demoCommand: CliCommand = {
 
 Draws a small GRIT-format set with ground truth (seeded; the same on every machine), runs inference with two
 workers at once from both ends of one run folder (interrupting the head worker on purpose and resuming it),
-merges, writes the leaderboard zip, scores it with the official metric (every partition), renders the 4×4 box
-grid and the per-partition chart, and writes report.html. Everything goes into DIR.
+merges, writes the leaderboard zip, scores it with the official metric (every partition), rebuilds the newSrc
+samples' ground truth with 'gt build' from Open Images-format CSVs and a labelled .mat (checked against the
+drawn boxes), renders the 4×4 box grid and the per-partition chart, and writes report.html. Everything goes
+into DIR.
 
   --out DIR              output folder (default ${DEFAULT_OUT}); DIR/run is replaced on every demo
   --scenes N             scenes in the mini set, at least 8 (default 40: 52 images, 71 samples)
