@@ -18,7 +18,7 @@ import type { GtBuildItem, GtBuildState } from "./gt-build-state.js";
 import type { GtReport } from "./gt-report.js";
 import { type GtRules, resolveGtRules } from "./gt-rules.js";
 import { resolveNyuv2Samples } from "./resolve-nyuv2-samples.js";
-import { resolveOpenImagesSamples } from "./resolve-open-images-samples.js";
+import { type OpenImagesSizeCheck, resolveOpenImagesSamples } from "./resolve-open-images-samples.js";
 import { GT_SOURCES, type GtSource } from "./sample-id-layout.js";
 
 export interface BuildGroundTruthOptions {
@@ -130,8 +130,9 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
     }
     notRebuilt[source] = (notRebuilt[source] ?? 0) + 1;
   });
+  let openImagesSizes: OpenImagesSizeCheck | null = null;
   if (bySource.open_images.length > 0)
-    await resolveOpenImagesSamples(build, bySource.open_images, manifest, origin);
+    openImagesSizes = await resolveOpenImagesSamples(build, bySource.open_images, manifest, origin);
   if (bySource.nyuv2.length > 0) await resolveNyuv2Samples(build, bySource.nyuv2, manifest);
 
   const records = [...build.records.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
@@ -142,6 +143,7 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
   build.unresolved.sort((a, b) => (order.get(a.exampleId) ?? 0) - (order.get(b.exampleId) ?? 0));
   const report: GtReport = {
     schemaVersion: 1,
+    kind: "rebuilt",
     generator: "gritloc gt build",
     unofficial: true,
     createdAt: new Date().toISOString(),
@@ -160,6 +162,7 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
     },
     counts: build.counts,
     notRebuilt,
+    openImagesSizes,
     unresolved: build.unresolved,
   };
   await writeFileAtomic(groundTruthPath, serializeGroundTruth(records));

@@ -75,5 +75,3 @@ export function addRecord(
     }),
   );
 }
-
-/** Images whose headers are read at once (they are small reads; the decode is never done). */

@@ -41,6 +41,8 @@ export interface UnresolvedSample {
 
 export interface GtReport {
   readonly schemaVersion: 1;
+  /** What the ground truth beside this report is: `gritloc score` labels its numbers by it. */
+  readonly kind: "rebuilt";
   readonly generator: "gritloc gt build";
   /** Always true: rebuilt from public annotations with guessed rules, never GRIT's hidden ground truth. */
   readonly unofficial: true;
@@ -69,6 +71,11 @@ export interface GtReport {
   >;
   /** Samples left out by source: "coco", "distorted", "unknown", or a rebuildable source not selected. */
   readonly notRebuilt: Readonly<Record<string, number>>;
+  /**
+   * The longest side of the Open Images images read, and how many exceed 1024 px (GRIT used the ≤ 1024 px
+   * versions, so such images give other boxes and image_size than GRIT's); null without Open Images samples.
+   */
+  readonly openImagesSizes: { readonly largestSide: number | null; readonly over1024: number } | null;
   /** Every sample of a rebuilt source that got no record. */
   readonly unresolved: readonly UnresolvedSample[];
 }
@@ -144,6 +151,13 @@ export function formatGtReport(report: GtReport): string {
   const mismatches = Object.values(report.counts)
     .flatMap((byLayout) => Object.values(byLayout ?? {}))
     .reduce((sum, c) => sum + (c?.midMismatches ?? 0), 0);
+  const over = report.openImagesSizes?.over1024 ?? 0;
+  if (over > 0) {
+    lines.push(
+      `WARNING: ${over} Open Images images are larger than 1024 px (largest side ${report.openImagesSizes?.largestSide}); ` +
+        "GRIT used the ≤ 1024 px versions, so their boxes differ from GRIT's. Fetch them with gritloc setup.",
+    );
+  }
   if (mismatches > 0)
     lines.push(`${mismatches} image-mid samples name another class in the query than in the id.`);
   return `${lines.join("\n")}\n`;

@@ -20,6 +20,18 @@ import { indexOpenImagesClasses, openImagesGroundTruth } from "./open-images-gro
 import { readOpenImagesHierarchy } from "./open-images-hierarchy.js";
 import { parseSampleId } from "./sample-id-layout.js";
 
+/** GRIT's Open Images (fiftyone's open-images-v6 zoo) are rescaled to at most this many pixels a side. */
+const OPEN_IMAGES_MAX_SIDE = 1024;
+
+/** Whether the images are the ≤ 1024 px versions GRIT used (boxes are scaled to the image at hand). */
+export interface OpenImagesSizeCheck {
+  /** The longest side among the images read, or null when none was. */
+  readonly largestSide: number | null;
+  /** Images with a side over 1024 px: their boxes and image_size differ from GRIT's. */
+  readonly over1024: number;
+}
+
+/** Images whose headers are read at once (they are small reads; the decode is never done). */
 const HEADER_CONCURRENCY = 8;
 
 /** The image's size under the `exifRotation` rule, or null when the file is missing or unreadable. */
@@ -48,14 +60,14 @@ function needGroundTruthSection(manifest: GritDataManifest, origin: string) {
 
 /**
  * Resolves the Open Images samples: fetches the four annotation files through the manifest, reads the rows
- * of the samples' images, and applies the rules per sample. Returns the annotation files' paths.
+ * of the samples' images, and applies the rules per sample. Returns the size check of the images read.
  */
 export async function resolveOpenImagesSamples(
   build: GtBuildState,
   items: readonly GtBuildItem[],
   manifest: GritDataManifest,
   origin: string,
-) {
+): Promise<OpenImagesSizeCheck> {
   const files = needGroundTruthSection(manifest, origin).open_images;
   const prefix = manifest.sources.open_images.imagePrefix;
   const [boxesPath, classesPath, hierarchyPath, labelsPath] = [
@@ -146,5 +158,11 @@ export async function resolveOpenImagesSamples(
     if (gt.bboxes.length > 0 && gt.verifiedAbsent) c.boxesButVerifiedAbsent++;
     addRecord(build, c, item, "open_images_loc", size, gt.bboxes);
   }
-  return [boxesPath, classesPath, hierarchyPath, labelsPath];
+  const sides = [...sizes.values()].flatMap((size) =>
+    size === null ? [] : [Math.max(size.width, size.height)],
+  );
+  return {
+    largestSide: sides.length === 0 ? null : Math.max(...sides),
+    over1024: sides.filter((side) => side > OPEN_IMAGES_MAX_SIDE).length,
+  };
 }
