@@ -7,6 +7,7 @@ import type { DemoEvent } from "../demo/demo-events.js";
 import { fetchedModelSpec } from "../demo/fetched-model-spec.js";
 import { type DemoResult, type RunDemoOptions, runDemo } from "../demo/run-demo.js";
 import { invalidOption } from "../errors.js";
+import { formatScoreReport } from "../grit/score-report.js";
 import { formatScoresTable } from "../grit/scores-table.js";
 import type { ModelSpec } from "../models/registry.js";
 import { formatDuration } from "../run/run-progress.js";
@@ -174,6 +175,11 @@ export function demoSummary(r: DemoResult): string {
     `Rebuilt ground truth (gt build, as for GRIT's Open Images + NYUv2 samples): ${r.groundTruth.build.records.length} ` +
       `newSrc samples (${r.groundTruth.sources.openImagesSamples} from Open Images-format CSVs, ` +
       `${r.groundTruth.sources.nyuv2Samples} from a labelled .mat); ${r.groundTruth.agreeing} match the drawn boxes exactly`,
+    "",
+    formatScoreReport(
+      r.rebuiltScores,
+      "The zip scored against the rebuilt ground truth (gritloc score --ap)",
+    ).trimEnd(),
     "",
     "Files:",
     `  samples        ${r.mini.samplesPath}`,

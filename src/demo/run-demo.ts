@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { GritlocError, invalidOption } from "../errors.js";
 import type { GritMetrics } from "../grit/metric.js";
-import { scorePredictionFiles } from "../grit/score-files.js";
+import { type ScoredPredictionFiles, scorePredictionFiles } from "../grit/score-files.js";
 import type { GritScores } from "../grit/scores.js";
 import type { LocalizerInfo } from "../models/localizer.js";
 import { createLocalizer, type LocalizerRuntime, type ModelSpec } from "../models/registry.js";
@@ -61,6 +61,11 @@ export interface DemoResult {
   readonly scores: GritScores;
   /** `gt build` on the mini set's rebuild sources (`mini-grit/gt-sources/`), checked against the drawn boxes. */
   readonly groundTruth: MiniGroundTruth;
+  /**
+   * The zip scored against that rebuilt ground truth with AP, as `gritloc score --ap` does: only the partitions
+   * it covers (newSrc, sameCpt/newCpt within it), labelled unofficial.
+   */
+  readonly rebuiltScores: ScoredPredictionFiles;
   readonly pictures: DemoPictures;
   /** Milliseconds per step, and in all. */
   readonly timings: Readonly<Record<DemoStep | "total", number>>;
@@ -234,7 +239,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
 
   step(
     "groundtruth",
-    "rebuilding the newSrc samples' ground truth with gt build from Open Images-format CSVs and a labelled .mat",
+    "rebuilding the newSrc samples' ground truth with gt build from Open Images-format CSVs and a labelled " +
+      ".mat, and scoring the zip against it with AP (as `gritloc score --ap`)",
   );
   const groundTruth = await rebuildMiniGroundTruth(mini, join(outDir, "mini-grit", "gt-sources"));
   if (groundTruth.disagreeing.length > 0) {
@@ -243,6 +249,11 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       message: `the rebuilt ground truth differs from the drawn boxes for ${groundTruth.disagreeing.join(", ")}`,
     });
   }
+  const rebuiltScores = await scorePredictionFiles({
+    samplesPath: groundTruth.build.groundTruthPath,
+    predictionsPath: zipPath,
+    ap: true,
+  });
   stepDone("groundtruth");
 
   step("pictures", "drawing the 4×4 grid, the partition chart and report.html");
@@ -281,6 +292,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     metrics: scored.metrics,
     scores: scored.scores,
     groundTruth,
+    rebuiltScores,
     pictures,
     timings: timings as Record<DemoStep | "total", number>,
   };

@@ -63,6 +63,15 @@ test("runDemo on 12 scenes does the whole job: valid zip, official metric keys, 
   assert.equal(gt.build.records.length, gt.sources.openImagesSamples + gt.sources.nyuv2Samples);
   assert.ok(gt.sources.openImagesSamples > 0 && gt.sources.nyuv2Samples > 0, "both sources are covered");
   assert.equal(gt.build.report.totals.unresolved, 0);
+  // …and the zip is scored against it as `gritloc score --ap` would: newSrc only, labelled rebuilt, with AP.
+  const rebuilt = result.rebuiltScores;
+  assert.equal(rebuilt.notice?.kind, "rebuilt");
+  assert.equal(rebuilt.coverage.full, false);
+  assert.equal(rebuilt.coverage.partitions.newSrc.covered, true);
+  assert.equal(rebuilt.coverage.partitions.agg.covered, false);
+  assert.equal(rebuilt.scores.loc.acc.newSrc?.cnt, gt.build.records.length);
+  assert.equal(rebuilt.ap?.partitions.newSrc?.numSamples, gt.build.records.length);
+  assert.equal(rebuilt.ap?.overall, null, "no overall AP from one source partition");
   const kinds = events.map((e) => e.type);
   assert.ok(kinds.indexOf("interrupt") < kinds.indexOf("resume"));
   assert.ok(events.some((e) => e.type === "warning" && /RANDOM weights/.test(e.message)));
