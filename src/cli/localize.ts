@@ -2,8 +2,8 @@
  * `gritloc localize`: flags → ModelSpec + runtime → `localizeImage` → boxes (text or --json), and with
  * --heatmap the heatmap overlay PNG(s).
  */
-import { writeFile } from "node:fs/promises";
 import { invalidOption } from "../errors.js";
+import { writeFileAtomic } from "../grit/atomic-write.js";
 import { localizeImage } from "../models/localize-image.js";
 import { heatmapOverlayPng } from "../viz/heatmap-overlay.js";
 import { parseFlagsOnly, requireFlag } from "./args.js";
@@ -105,7 +105,7 @@ OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also ow
       for (const [i, r] of result.results.entries()) {
         if (r.heatmap === undefined) continue;
         const path = heatmapPath(flags.heatmap, i, result.results.length);
-        await writeFile(path, await heatmapOverlayPng(result.image, r.heatmap));
+        await writeFileAtomic(path, await heatmapOverlayPng(result.image, r.heatmap));
         io.stderr(`wrote ${path}\n`);
       }
     }

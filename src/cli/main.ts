@@ -4,6 +4,7 @@
  */
 
 import { isGritlocError } from "../errors.js";
+import { fileAccessError } from "../file-access-error.js";
 import { type LogLevel, setLogHandler } from "../logger.js";
 import type { CliIo } from "./command.js";
 import { commands } from "./commands.js";
@@ -13,6 +14,23 @@ const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 function topLevelUsage(): string {
   const lines = ["Usage: gritloc <command> [flags]", "", "Commands:"];
   return lines.join("\n");
+}
+
+/**
+ * A file-system error that a reader or writer let through (it carries `syscall` and `path`) → its coded
+ * GritlocError naming that path; anything else unchanged. The library maps these where it knows the user's
+ * path; this is the last resort, so no failure reaches the user as "internal error".
+ */
+function asFileAccessError(error: unknown): unknown {
+  const { syscall, path } = (error ?? {}) as NodeJS.ErrnoException;
+  if (typeof syscall !== "string" || typeof path !== "string") return error;
+  const action =
+    syscall === "open"
+      ? "open"
+      : ["read", "scandir", "stat", "lstat", "access"].includes(syscall)
+        ? "read"
+        : "write";
+  return fileAccessError(error, { path, action });
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -52,7 +70,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   try {
     return await command.run(rest, io);
-  } catch (error) {
+  } catch (thrown) {
+    const error = asFileAccessError(thrown);
     if (isGritlocError(error)) {
       io.stderr(`error [${error.code}]: ${error.message}\n`);
       return error.code === "E_INVALID_OPTION" ? 2 : 1;

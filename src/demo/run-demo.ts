@@ -3,10 +3,11 @@
  * build the set, infer from both ends at once on one run folder (one end interrupted and resumed on purpose),
  * merge, write the leaderboard zip, score with every partition, draw the pictures and the report.
  */
-import { readdir, rm, stat, writeFile } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { GritlocError, invalidOption } from "../errors.js";
+import { writeFileAtomic } from "../grit/atomic-write.js";
 import type { GritMetrics } from "../grit/metric.js";
 import { scorePredictionFiles } from "../grit/score-files.js";
 import type { GritScores } from "../grit/scores.js";
@@ -224,7 +225,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     lemma2groupsPath: mini.lemma2groupsPath,
   });
   const metricsPath = join(outDir, "metrics.json");
-  await writeFile(metricsPath, `${JSON.stringify(scored.metrics, null, 2)}\n`);
+  await writeFileAtomic(metricsPath, `${JSON.stringify(scored.metrics, null, 2)}\n`);
   stepDone("score");
 
   step("pictures", "drawing the 4×4 grid, the partition chart and report.html");
