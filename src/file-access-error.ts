@@ -4,7 +4,8 @@
  * E_NOT_FOUND. The readers and writers the CLI commands go through call it; `src/cli/main.ts` uses it as
  * the last resort for any errno error that still gets through.
  */
-import { isAbsolute, relative, resolve } from "node:path";
+import { statSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { GritlocError } from "./errors.js";
 
 export interface FileAccess {
@@ -28,6 +29,20 @@ function culpritOf(error: unknown, path: string): string | undefined {
   if (typeof errorPath !== "string") return undefined;
   const rel = relative(resolve(errorPath), resolve(path));
   return !rel.startsWith("..") && !isAbsolute(rel) ? errorPath : undefined;
+}
+
+/** The file that stands where `path` or one of its folders should be (ENOTDIR names the whole path). */
+function fileInTheWay(path: string): string | undefined {
+  for (let current = path; ; current = dirname(current)) {
+    let found: ReturnType<typeof statSync>;
+    try {
+      found = statSync(current);
+    } catch {
+      found = undefined; // absent, or below the file we are looking for
+    }
+    if (found !== undefined) return found.isDirectory() ? undefined : current;
+    if (dirname(current) === current) return undefined;
+  }
 }
 
 /**
@@ -68,7 +83,7 @@ export function fileAccessError(error: unknown, access: FileAccess): unknown {
     case "EEXIST":
     case "ENOTDIR":
       return fail(
-        `${cannot}: ${culprit ?? "a part of the path"} is a file, not a folder. ` +
+        `${cannot}: ${fileInTheWay(culprit ?? path) ?? culprit ?? "a part of the path"} is a file, not a folder. ` +
           "Choose another location, or move that file away.",
       );
     case "EISDIR":
@@ -83,6 +98,6 @@ export function fileAccessError(error: unknown, access: FileAccess): unknown {
     case "ELOOP":
       return fail(`${cannot}: the path has a loop of symbolic links.`);
     default:
-      return fail(`${cannot}: ${(error as Error).message}`);
+      return fail(`${cannot}: the system refused it (${code}).`);
   }
 }
