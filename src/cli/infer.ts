@@ -4,11 +4,17 @@
  * samples failed.
  */
 import { Presets, SingleBar } from "cli-progress";
-import { invalidOption } from "../errors.js";
 import type { RunEvent, RunSummary } from "../run/run-event.js";
 import { type RunInferenceOptions, runInference } from "../run/run-inference.js";
 import { formatDuration, ProgressMeter, type ProgressSnapshot } from "../run/run-progress.js";
-import { type ParsedFlags, parseFlagsOnly, parseIntegerFlag, requireFlag } from "./args.js";
+import {
+  conflictingFlags,
+  type ParsedFlags,
+  parseChoiceFlag,
+  parseFlagsOnly,
+  parseIntegerFlag,
+  requireFlag,
+} from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
 import { formatFlagRows } from "./flag-rows.js";
 import { MODEL_FLAG_SPEC, modelSpecFromFlags, OPTION_FLAG_ROW, SLICVIT_FLAG_ROWS } from "./model-flags.js";
@@ -35,12 +41,8 @@ type InferFlags = ParsedFlags<typeof spec>;
 /** Flags → the options object `runInference` takes (exported for tests). */
 export function inferOptions(argv: readonly string[]): RunInferenceOptions {
   const flags = parseFlagsOnly(argv, spec);
-  const end = flags.end;
-  if (end !== undefined && end !== "head" && end !== "tail")
-    throw invalidOption("--end", '"head" or "tail"', end);
-  if (end !== undefined && flags.shard !== undefined) {
-    throw invalidOption("--end", "either --end or --shard, not both", end);
-  }
+  if (flags.end !== undefined && flags.shard !== undefined) throw conflictingFlags("end", "shard");
+  const end = flags.end === undefined ? undefined : parseChoiceFlag(flags.end, "end", ["head", "tail"]);
   const int = (name: keyof InferFlags & string, min: number) => {
     const value = flags[name];
     return typeof value === "string" ? parseIntegerFlag(value, name, { min }) : undefined;

@@ -2,7 +2,6 @@
  * `gritloc localize`: flags → ModelSpec + runtime → `localizeImage` → boxes (text or --json), and with
  * --heatmap the heatmap overlay PNG(s).
  */
-import { invalidOption } from "../errors.js";
 import { writeFileAtomic } from "../grit/atomic-write.js";
 import { localizeImage } from "../models/localize-image.js";
 import { heatmapOverlayPng } from "../viz/heatmap-overlay.js";
@@ -74,7 +73,9 @@ OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also ow
     const flags = parseFlagsOnly(argv, spec);
     const image = requireFlag(flags.image, "image");
     const queries = flags.query ?? [];
-    if (queries.length === 0) throw invalidOption("--query", "at least one query", undefined);
+    if (queries.length === 0) requireFlag(undefined, "query", "(-q TEXT, one or more)");
+    // As in a samples file, where task_query must be a non-empty string.
+    for (const query of queries) requireFlag(query.trim(), "query");
     const runtime = runtimeFromFlags(flags, "threads");
     const model = modelSpecFromFlags(flags, LOCALIZE_MODEL_RULES);
     const result = await localizeImage({ model, runtime, image, queries });

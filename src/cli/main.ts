@@ -8,6 +8,7 @@ import { fileAccessError } from "../file-access-error.js";
 import { type LogLevel, setLogHandler } from "../logger.js";
 import type { CliIo } from "./command.js";
 import { commands } from "./commands.js";
+import { didYouMean } from "./did-you-mean.js";
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
@@ -60,7 +61,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const load = commands[name];
   if (load === undefined) {
-    io.stderr(`error: unknown command '${name}'. Run 'gritloc --help' for the list.\n`);
+    const hint = didYouMean(name, Object.keys(commands), (c) => `'gritloc ${c}'`);
+    io.stderr(`error: unknown command '${name}'.${hint} Run 'gritloc --help' for the list.\n`);
     return 2;
   }
   const command = await load();

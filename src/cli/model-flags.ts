@@ -3,9 +3,10 @@
  * per family. Where the commands differ (the default family, the demo's fetched files, the `--option` example),
  * each says so in its ModelFlagRules.
  */
-import { invalidOption } from "../errors.js";
+import { GritlocError, invalidOption } from "../errors.js";
+import { OWLVIT_DEFAULTS } from "../models/owlvit/options.js";
 import type { ModelSpec } from "../models/registry.js";
-import type { SlicVitOptions } from "../models/slicvit/options.js";
+import { SLICVIT_DEFAULTS, type SlicVitOptions } from "../models/slicvit/options.js";
 import {
   type ParsedFlags,
   parseIntegerFlag,
@@ -13,6 +14,7 @@ import {
   parseOptionFlags,
   requireFlag,
 } from "./args.js";
+import { didYouMean } from "./did-you-mean.js";
 import type { FlagRow } from "./flag-rows.js";
 
 /** `--model` and the flags its families read; spread into a command's FlagSpec. */
@@ -62,7 +64,7 @@ export interface ModelFlagRules {
   readonly defaultModel?: ModelFamily;
   /** Files and display name for the file flags left out, used when its family is the one chosen. */
   readonly fallback?: ModelFiles;
-  /** What a missing file flag is said to need. @default "a value (required)" */
+  /** What a missing file flag is said to need. @default none: "--weights is required with --model slicvit" */
   readonly missingFile?: string;
   /** The example a malformed `--option` error shows. @default "alpha=0.5" */
   readonly optionExample?: string;
@@ -86,7 +88,7 @@ interface FamilyFlags {
   optionalFile(flag: "config" | "preprocessor-config"): string | undefined;
   /** The fallback's display name as a spread. */
   name(): { name?: string };
-  /** The `--option` pairs. */
+  /** The `--option` pairs, each key checked against the family's options. */
   options(): Record<string, unknown>;
 }
 
@@ -148,6 +150,26 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
 
 const FAMILY_NAMES = Object.keys(FAMILIES) as ModelFamily[];
 
+/** The `--option` keys each family takes (its options' defaults name them all). */
+const OPTION_KEYS: Readonly<Record<ModelFamily, readonly string[]>> = {
+  smoke: Object.keys(SLICVIT_DEFAULTS),
+  slicvit: Object.keys(SLICVIT_DEFAULTS),
+  owlvit: Object.keys(OWLVIT_DEFAULTS),
+};
+
+/** Refuses an `--option` key the family does not take, naming the closest one and listing them all. */
+function checkOptionKeys(options: Record<string, unknown>, family: ModelFamily): void {
+  const known = OPTION_KEYS[family];
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    throw new GritlocError(
+      "E_INVALID_OPTION",
+      `unknown --option key "${key}" for --model ${family}.${didYouMean(key, known)} ` +
+        `Its keys: ${known.join(", ")}.`,
+    );
+  }
+}
+
 /** The choices in the --model error: a required flag lists the table; a defaulted one quotes the default first. */
 function expectedModel(defaultModel: ModelFamily | undefined): string {
   if (defaultModel === undefined) return `one of ${FAMILY_NAMES.join(", ")}`;
@@ -164,7 +186,10 @@ export function modelFamilyFromFlags(flags: ModelFlags, rules: ModelFlagRules = 
     rules.defaultModel === undefined
       ? requireFlag(flags.model, "model")
       : (flags.model ?? rules.defaultModel);
-  if (!Object.hasOwn(FAMILIES, name)) throw invalidOption("--model", expectedModel(rules.defaultModel), name);
+  if (!Object.hasOwn(FAMILIES, name)) {
+    const { message } = invalidOption("--model", expectedModel(rules.defaultModel), name);
+    throw new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(name, FAMILY_NAMES)}`);
+  }
   return name as ModelFamily;
 }
 
@@ -187,12 +212,16 @@ export function modelSpecFromFlags(flags: ModelFlags, rules: ModelFlagRules = {}
     flags,
     file: (flag) => {
       const value = flags[flag] ?? fallbackFile(flag);
-      if (value === undefined || value === "")
-        throw invalidOption(`--${flag}`, rules.missingFile ?? "a value (required)", value);
-      return value;
+      if (value !== undefined && value !== "") return value;
+      if (rules.missingFile !== undefined) throw invalidOption(`--${flag}`, rules.missingFile, value);
+      return requireFlag(value, flag, `with --model ${family}`);
     },
     optionalFile: (flag) => flags[flag] ?? fallbackFile(flag),
     name: () => (fallback?.name === undefined ? {} : { name: fallback.name }),
-    options: () => parseOptionFlags(flags.option, rules.optionExample ?? "alpha=0.5"),
+    options: () => {
+      const options = parseOptionFlags(flags.option, rules.optionExample ?? "alpha=0.5");
+      checkOptionKeys(options, family);
+      return options;
+    },
   });
 }

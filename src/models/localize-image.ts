@@ -40,8 +40,12 @@ export interface LocalizeImageResult {
  */
 export async function localizeImage(options: LocalizeImageOptions): Promise<LocalizeImageResult> {
   const { queries } = options;
-  if (!Array.isArray(queries) || queries.length === 0 || !queries.every((q) => typeof q === "string"))
-    throw invalidOption("queries", "a non-empty array of strings", queries);
+  if (
+    !Array.isArray(queries) ||
+    queries.length === 0 ||
+    !queries.every((q) => typeof q === "string" && q.trim() !== "")
+  )
+    throw invalidOption("queries", "a non-empty array of non-empty strings", queries);
   const image = await decodeImage(options.image);
   const localizer = await createLocalizer(options.model, options.runtime);
   try {

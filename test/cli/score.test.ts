@@ -186,8 +186,8 @@ test("no parameter count anywhere is a usage error that names the flag", async (
 test("missing flags and stray arguments are usage errors", async () => {
   const io = captureIo();
   assert.equal(await main(["score", "--predictions", "p.json"], io), 2);
-  assert.match(io.err.join(""), /Expected a value \(required\) for --samples/);
+  assert.match(io.err.join(""), /--samples is required\. /);
   const stray = captureIo();
   assert.equal(await main(["score", "extra"], stray), 2);
-  assert.match(stray.err.join(""), /Expected flags only \(see --help\) for arguments but received "extra"/);
+  assert.match(stray.err.join(""), /unexpected argument "extra": this command takes flags only/);
 });
