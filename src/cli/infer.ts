@@ -1,7 +1,8 @@
 /**
  * `gritloc infer`: flags → ModelSpec (`model-flags.ts`) + run options → `runInference`, with a
  * progress bar (cli-progress on a terminal, a line every few seconds otherwise) and a summary. Exits 1 when
- * samples failed.
+ * samples failed, and 130 (as shells report Ctrl-C) after a graceful stop on SIGINT, so that
+ * `gritloc infer ... && gritloc merge ...` does not merge an unfinished run.
  */
 import { Presets, SingleBar } from "cli-progress";
 import type { RunEvent, RunSummary } from "../run/run-event.js";
@@ -68,6 +69,8 @@ export function inferOptions(argv: readonly string[]): RunInferenceOptions {
 }
 
 const MAX_ERROR_LINES = 20;
+/** The exit code of a run stopped by Ctrl-C: 128 + SIGINT's number, what shells report. */
+export const INTERRUPTED_EXIT_CODE = 130;
 const LINE_EVERY_MS = 10_000;
 
 function progressLine(role: string, p: ProgressSnapshot): string {
@@ -214,7 +217,8 @@ export const inferCommand: CliCommand = {
 Localizes every sample into RUN_DIR (a local or Google Drive folder). Each worker appends to its own
 journal; any number of workers may run on one RUN_DIR at once (e.g. two Colab sessions, --end head and
 --end tail): each skips what the others did, and stops when nothing is left. Killed or interrupted (Ctrl-C
-stops after the current sample), it resumes where the journals end. Merge with 'gritloc merge'.
+stops after the current sample and exits 130), it resumes where the journals end. Merge with
+'gritloc merge'.
 
   --samples S          GRIT samples file (samples/<subset>/localization.json); bound to the run by sha256
   --images DIR         the folder image ids are relative to (GRIT images/)
@@ -248,13 +252,14 @@ ${formatFlagRows([...SLICVIT_FLAG_ROWS, OPTION_FLAG_ROW, ...runtimeFlagRows("mod
         io.stderr("\nstopping after the current sample (Ctrl-C again to quit at once)\n");
         void handle.stop();
       } else {
-        process.exit(130);
+        process.exit(INTERRUPTED_EXIT_CODE);
       }
     };
     process.on("SIGINT", onSigint);
     try {
       const summary = await handle.done;
       io.stdout(summaryText(summary, options));
+      if (interrupts > 0 && summary.end === "stopped") return INTERRUPTED_EXIT_CODE;
       return summary.errors > 0 || summary.runErrors > 0 ? 1 : 0;
     } finally {
       view.close();

@@ -56,8 +56,11 @@ export interface EvaluateLocalizationOptions {
   readonly predictions: readonly SubmissionEntry[];
   /** lemma → groups; without it every lemma is ungrouped and no per-group keys appear. */
   readonly lemma2groups?: Lemma2Groups;
-  /** Written as `params` = int(paramsInMillions) (truncated, as `evaluate.py` does: 87.9 → 87). */
-  readonly paramsInMillions: number;
+  /**
+   * Written as `params` = int(paramsInMillions) (truncated, as `evaluate.py` does: 87.9 → 87). Without it the
+   * `params` key is left out: it is only reported, never part of a score.
+   */
+  readonly paramsInMillions?: number;
   /**
    * Apply the official 4-decimal rounding (default true). With false, everything else (rmse square roots,
    * clamping to [0, 100]) still happens: this matches the fixtures' `metrics_unrounded.json`.
@@ -126,7 +129,10 @@ function checkInputs(options: EvaluateLocalizationOptions): void {
         "only localization samples can be scored. Use samples/<subset>/localization.json.",
     );
   }
-  if (typeof paramsInMillions !== "number" || !Number.isFinite(paramsInMillions) || paramsInMillions < 0) {
+  if (
+    paramsInMillions !== undefined &&
+    (typeof paramsInMillions !== "number" || !Number.isFinite(paramsInMillions) || paramsInMillions < 0)
+  ) {
     throw new GritlocError(
       "E_INVALID_OPTION",
       `Expected a non-negative number for paramsInMillions but received ${String(paramsInMillions)}`,
@@ -292,6 +298,6 @@ export function evaluateLocalization(options: EvaluateLocalizationOptions): Grit
     raw.set("overall.upper", raw.get(`${overall}.upper`)!);
     raw.set("overall.lower", raw.get(`${overall}.lower`)!);
   }
-  raw.set("params", paramsInMillions);
+  if (paramsInMillions !== undefined) raw.set("params", paramsInMillions);
   return finalize(raw, round);
 }

@@ -2,7 +2,6 @@
  * Scoring from files (what `gritloc score` runs): samples path + predictions path (localization.json or
  * submission zip) + optional lemma2groups path → the official metrics and their structured view.
  */
-import { GritlocError } from "../errors.js";
 import { loadLemma2Groups } from "./concept-groups.js";
 import { loadPredictions } from "./load-predictions.js";
 import { evaluateLocalization, type GritMetrics } from "./metric.js";
@@ -16,7 +15,7 @@ export interface ScorePredictionFilesOptions {
   readonly predictionsPath: string;
   /** lemma → groups; without it no per-group keys are produced. */
   readonly lemma2groupsPath?: string;
-  /** Overrides the params.json value. Required when there is no params.json. */
+  /** Overrides the params.json value. Without either, the metrics have no `params` key. */
   readonly paramsInMillions?: number;
   /** @default true */
   readonly round?: boolean;
@@ -28,15 +27,15 @@ export interface ScoredPredictionFiles {
   readonly metrics: GritMetrics;
   readonly scores: GritScores;
   readonly sampleCount: number;
-  /** Where `params` came from. */
-  readonly paramsSource: "option" | "params.json";
+  /** Where `params` came from; null when there was none. */
+  readonly paramsSource: "option" | "params.json" | null;
 }
 
 /**
  * Loads samples, predictions and lemma2groups and scores them with `evaluateLocalization`.
  *
- * @throws GritlocError E_NOT_FOUND, E_SAMPLES_INVALID (incl. samples without ground truth),
- *   E_PREDICTIONS_INVALID, E_INVALID_OPTION (no parameter count anywhere).
+ * @throws GritlocError E_NOT_FOUND, E_FILE_ACCESS, E_SAMPLES_INVALID (incl. samples without ground truth),
+ *   E_PREDICTIONS_INVALID.
  * @example
  * const { metrics } = await scorePredictionFiles({ samplesPath: "val.json", predictionsPath: "ablation.zip" });
  */
@@ -47,14 +46,8 @@ export async function scorePredictionFiles(
   const predictions = await loadPredictions(options.predictionsPath);
   const lemma2groups =
     options.lemma2groupsPath === undefined ? undefined : await loadLemma2Groups(options.lemma2groupsPath);
-  const paramsInMillions = options.paramsInMillions ?? predictions.paramsInMillions;
-  if (paramsInMillions === null) {
-    throw new GritlocError(
-      "E_INVALID_OPTION",
-      `No parameter count for ${options.predictionsPath}: there is no params.json with it. ` +
-        "Pass paramsInMillions (CLI: --params-millions N).",
-    );
-  }
+  // The parameter count is only reported (the `params` key), so a bare localization.json scores without one.
+  const paramsInMillions = options.paramsInMillions ?? predictions.paramsInMillions ?? undefined;
   const metrics = evaluateLocalization({
     samples,
     predictions: predictions.entries,
@@ -67,6 +60,11 @@ export async function scorePredictionFiles(
     metrics,
     scores: toGritScores(metrics),
     sampleCount: samples.length,
-    paramsSource: options.paramsInMillions === undefined ? "params.json" : "option",
+    paramsSource:
+      options.paramsInMillions !== undefined
+        ? "option"
+        : predictions.paramsInMillions !== null
+          ? "params.json"
+          : null,
   };
 }

@@ -165,7 +165,7 @@ test("--allow-missing-partitions scores a set that evaluate.py cannot (the two G
   assert.equal(metrics["overall.mean"], undefined);
 });
 
-test("no parameter count anywhere is a usage error that names the flag", async () => {
+test("a bare localization.json scores without a parameter count (only submit needs one)", async () => {
   const preds = join(tmp, "no-params.json");
   writeFileSync(
     preds,
@@ -179,8 +179,13 @@ test("no parameter count anywhere is a usage error that names the flag", async (
     "--predictions",
     preds,
   ];
-  assert.equal(await main(args, io), 2);
-  assert.match(io.err.join(""), /No parameter count for .*no-params\.json.*--params-millions N/);
+  assert.equal(await main(args, io), 0, io.err.join(""));
+  assert.match(io.out.join(""), /params: not given;/);
+  const json = captureIo();
+  assert.equal(await main([...args, "--json"], json), 0);
+  const metrics = JSON.parse(json.out.join(""));
+  assert.equal(metrics.params, undefined);
+  assert.equal(typeof metrics["overall.mean"], "number");
 });
 
 test("missing flags and stray arguments are usage errors", async () => {
