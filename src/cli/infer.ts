@@ -5,6 +5,7 @@
  * `gritloc infer ... && gritloc merge ...` does not merge an unfinished run.
  */
 import { Presets, SingleBar } from "cli-progress";
+import { countNoun } from "../count-noun.js";
 import type { RunEvent, RunSummary } from "../run/run-event.js";
 import { type RunInferenceOptions, runInference } from "../run/run-inference.js";
 import { formatDuration, ProgressMeter, type ProgressSnapshot } from "../run/run-progress.js";
@@ -187,17 +188,19 @@ class ProgressView {
 function summaryText(s: RunSummary, options: RunInferenceOptions): string {
   const lines = [
     `${s.end === "finished" ? "finished" : s.end === "limit" ? "stopped at --limit" : "stopped"}: ` +
-      `${s.predictions} predictions and ${s.errors} failures by worker ${s.worker} in ` +
-      `${formatDuration(s.elapsedMs / 1000)} (${s.samplesPerSecond.toFixed(2)} samples/s); ` +
+      `${countNoun(s.predictions, "prediction")} and ${countNoun(s.errors, "failure")} by worker ${s.worker} ` +
+      `in ${formatDuration(s.elapsedMs / 1000)} (${s.samplesPerSecond.toFixed(2)} samples/s); ` +
       `${s.doneByOthers} done by other workers meanwhile.`,
     `time: ${s.modelSeconds.toFixed(1)} s in the model, ${s.prepareWaitSeconds.toFixed(1)} s waiting for ` +
       "prepared images (if that is large, preparation is the bottleneck: raise --threads).",
-    `run ${s.runDir}: ${s.total - s.remaining}/${s.total} samples done, ${s.runErrors} failed, ${s.remaining} left.`,
+    `run ${s.runDir}: ${s.total - s.remaining}/${countNoun(s.total, "sample")} done, ${s.runErrors} failed, ` +
+      `${s.remaining} left.`,
   ];
   if (s.remaining > 0) lines.push(`Resume with the same command (any end or shard) to do the rest.`);
   if (s.runErrors > 0) {
     lines.push(
-      `${s.runErrors} samples failed; fix the cause (see the errors above) and run again with --retry-errors.`,
+      `${countNoun(s.runErrors, "sample")} failed; fix the cause (see the errors above) and run again with ` +
+        "--retry-errors.",
     );
   }
   if (s.remaining === 0 && s.runErrors === 0) {

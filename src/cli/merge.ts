@@ -2,6 +2,7 @@
  * `gritloc merge`: flags → `mergeRun` → localization.json (and optionally a submission zip) from a run
  * folder's journals, with a report of duplicates, missing and failed samples.
  */
+import { countNoun } from "../count-noun.js";
 import { GritlocError } from "../errors.js";
 import { type MergeResult, mergeRun } from "../run/merge-run.js";
 import { parseChoiceFlag, parseFlagsOnly, parseIntegerFlag, requireFlag } from "./args.js";
@@ -21,8 +22,8 @@ const SHOWN = 20;
 
 function report(result: MergeResult): string {
   const lines = [
-    `merged ${result.journals} journal(s) of ${result.model}: ${result.predicted}/${result.total} samples ` +
-      `predicted, ${result.duplicates} done twice (one record kept each)`,
+    `merged ${countNoun(result.journals, "journal")} of ${result.model}: ${result.predicted}/` +
+      `${countNoun(result.total, "sample")} predicted, ${result.duplicates} done twice (one record kept each)`,
   ];
   if (result.missing.length > 0) {
     lines.push(`${result.missing.length} never run (empty predictions written):`);

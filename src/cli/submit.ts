@@ -2,6 +2,7 @@
  * `gritloc submit`: flags → `writeSubmissionFromFiles` → a leaderboard zip (nothing is written when invalid).
  */
 
+import { countNoun } from "../count-noun.js";
 import { writeSubmissionFromFiles } from "../grit/submit-files.js";
 import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
@@ -46,7 +47,9 @@ params.json and localization.json (in the samples' order). Nothing is written wh
       subset,
       out: requireFlag(flags.out, "out"),
     });
-    io.stdout(`wrote ${result.path} (${result.entryCount} predictions, ${result.bytes} bytes)\n`);
+    io.stdout(
+      `wrote ${result.path} (${countNoun(result.entryCount, "prediction")}, ${result.bytes} bytes)\n`,
+    );
     return 0;
   },
 };

@@ -2,6 +2,8 @@
  * `gritloc validate`: flags → `validatePredictionFiles` → "valid" (exit 0) or the problem list (exit 1).
  */
 
+import { countNoun } from "../count-noun.js";
+import { formatBoxesOutsideImage } from "../grit/boxes-outside-image.js";
 import { validatePredictionFiles } from "../grit/validate-files.js";
 import { formatPredictionProblems } from "../grit/validate-predictions.js";
 import { parseFlagsOnly, requireFlag } from "./args.js";
@@ -22,7 +24,8 @@ export const validateCommand: CliCommand = {
 
 Lists every problem the leaderboard would reject: missing, duplicate or unknown example ids, NaN/Infinity,
 confidence outside [0, 1], boxes that are not 4 numbers or have x2 < x1 / y2 < y1, and for a zip its layout
-(<subset>/localization.json + <subset>/params.json). Exits 1 when there is any problem.
+(<subset>/localization.json + <subset>/params.json). Exits 1 when there is any problem. Boxes partly outside
+their image (negative, or beyond the size the samples record) are a warning: GRIT's scorer accepts them.
 
   --samples S       the samples file (public or extended format)
   --predictions P   a localization.json or a submission zip
@@ -39,9 +42,13 @@ confidence outside [0, 1], boxes that are not 4 numbers or have x2 < x1 / y2 < y
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       return report.ok ? 0 : 1;
     }
+    // GRIT's scorer accepts these boxes, so they are a warning and leave the exit code alone.
+    if (report.boxesOutsideImage.length > 0)
+      io.stderr(`warn: ${formatBoxesOutsideImage(report.boxesOutsideImage)}\n`);
     if (report.ok) {
       io.stdout(
-        `${predictionsPath}: valid (${report.entryCount} predictions for ${report.sampleCount} samples)\n`,
+        `${predictionsPath}: valid (${countNoun(report.entryCount, "prediction")} for ` +
+          `${countNoun(report.sampleCount, "sample")})\n`,
       );
       return 0;
     }

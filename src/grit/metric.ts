@@ -3,8 +3,10 @@
  * submission): samples with ground truth + predictions + lemma2groups → the flat metrics object the script
  * writes (`{metric}.{cgroup}.{partition}.{task}.{stat}`, `overall.*`, `params`), every key and quirk included.
  */
+import { countNoun } from "../count-noun.js";
 import { GritlocError } from "../errors.js";
 import { createLogger } from "../logger.js";
+import { findBoxesOutsideImage, formatBoxesOutsideImage } from "./boxes-outside-image.js";
 import { GRIT_CONCEPT_GROUPS, type Lemma2Groups } from "./concept-groups.js";
 import { averageBounds, type PartitionStats, partitionStats } from "./partition-stats.js";
 import { roundHalfEven } from "./round-half-even.js";
@@ -156,14 +158,19 @@ function predictionMap(options: EvaluateLocalizationOptions): Map<string, Submis
   }
   if (unknown.length > 0) {
     log.warn(
-      `ignoring ${unknown.length} predictions whose example_id is not in the samples (evaluate.py ignores them too)`,
+      `ignoring ${countNoun(unknown.length, "prediction")} whose example_id is not in the samples ` +
+        "(evaluate.py ignores them too)",
     );
   }
   if (inverted.length > 0) {
+    const [verb, pronoun] = inverted.length === 1 ? ["has", "it scores"] : ["have", "they score"];
     log.warn(
-      `${inverted.length} boxes have x2 < x1 or y2 < y1; they score IoU 0 (a submission zip would reject them)`,
+      `${countNoun(inverted.length, "box", "boxes")} ${verb} x2 < x1 or y2 < y1; ${pronoun} IoU 0 ` +
+        "(a submission zip would reject them)",
     );
   }
+  const outside = findBoxesOutsideImage(options.samples, options.predictions);
+  if (outside.length > 0) log.warn(formatBoxesOutsideImage(outside));
   return new Map(options.predictions.map((p) => [p.exampleId, p]));
 }
 

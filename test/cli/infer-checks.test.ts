@@ -3,7 +3,7 @@
  * not exist, so a check made after the model started loading would report the missing weights instead.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -64,4 +64,20 @@ test("a run folder started with another model is refused before this worker's mo
   assert.equal(options.code, 1);
   assert.match(options.err, /asks for another \(seed 0 → 2, alpha 0\.75 → 0\.5\)/);
   assert.doesNotMatch(options.err, /RANDOM weights/, "the smoke model was not made");
+});
+
+test("the summary counts in words: 1 prediction, 1 failure, 1 sample failed", async () => {
+  const someImages = join(tmp, "some-images");
+  mkdirSync(join(someImages, "images"), { recursive: true });
+  copyFileSync(
+    join(images, "images", "localization_0.png"),
+    join(someImages, "images", "localization_0.png"),
+  );
+  const io = captureIo();
+  const args = ["infer", "--samples", samples, "--images", someImages, "--run", join(tmp, "one-failed")];
+  assert.equal(await main([...args, "--model", "smoke", "--threads", "0", "--n-segments", "4"], io), 1);
+  const out = io.out.join("");
+  assert.match(out, /^finished: 1 prediction and 1 failure by worker /);
+  assert.match(out, /: 2\/2 samples done, 1 failed, 0 left\.\n/);
+  assert.match(out, /\n1 sample failed; fix the cause/);
 });

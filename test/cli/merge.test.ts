@@ -37,7 +37,7 @@ test("gritloc merge writes localization.json and a zip and reports the counts", 
   );
   assert.equal(code, 0, io.err.join(""));
   const text = io.out.join("");
-  assert.match(text, /merged 1 journal\(s\) of test\/deterministic: 8\/8 samples predicted, 0 done twice/);
+  assert.match(text, /merged 1 journal of test\/deterministic: 8\/8 samples predicted, 0 done twice/);
   assert.match(text, new RegExp(`wrote ${out.replaceAll(".", "\\.")}`));
   assert.equal(JSON.parse(await readFile(out, "utf8")).length, 8);
   assert.ok((await readFile(zip)).length > 0);

@@ -196,3 +196,32 @@ test("missing flags and stray arguments are usage errors", async () => {
   assert.equal(await main(["score", "extra"], stray), 2);
   assert.match(stray.err.join(""), /unexpected argument "extra": this command takes flags only/);
 });
+
+test("score counts an inverted box once and warns about boxes outside the image, scoring both as given", async () => {
+  const preds = join(tmp, "edge-boxes.json");
+  writeFileSync(
+    preds,
+    JSON.stringify([
+      { example_id: "example-localization_0", confidence: 0.5, bboxes: [[484, 308, 414, 263]] },
+      { example_id: "example-localization_1", confidence: 0.5, bboxes: [[-10, 560, 881, 800]] },
+    ]),
+  );
+  const io = captureIo();
+  const args = [
+    "score",
+    "--samples",
+    fixturePath("grit", "examples", "samples.json"),
+    "--predictions",
+    preds,
+  ];
+  assert.equal(await main([...args, "--allow-missing-partitions", "--json"], io), 0, io.err.join(""));
+  const err = io.err.join("");
+  assert.match(
+    err,
+    /^warn: 1 box has x2 < x1 or y2 < y1; it scores IoU 0 \(a submission zip would reject them\)$/m,
+  );
+  assert.match(
+    err,
+    /^warn: 1 box lies partly outside its image, e\.g\. entry 1 .*bboxes\[0\] \[-10,560,881,800\] has x1 < 0 and y2 > 767 \(the image height\)\. GRIT's scorer \(metrics\/localization\.py\) accepts them/m,
+  );
+});
