@@ -220,8 +220,7 @@ export const inferCommand: CliCommand = {
 Localizes every sample into RUN_DIR (a local or Google Drive folder). Each worker appends to its own
 journal; any number of workers may run on one RUN_DIR at once (e.g. two Colab sessions, --end head and
 --end tail): each skips what the others did, and stops when nothing is left. Killed or interrupted (Ctrl-C
-stops after the current sample and exits 130), it resumes where the journals end. Merge with
-'gritloc merge'.
+stops after the current sample), it resumes where the journals end. Merge with 'gritloc merge'.
 
   --samples S          GRIT samples file (samples/<subset>/localization.json); bound to the run by sha256
   --images DIR         the folder image ids are relative to (GRIT images/)

@@ -2,7 +2,8 @@
  * `gritloc localize`: flags → ModelSpec + runtime → `localizeImage` → boxes (text or --json), and with
  * --heatmap the heatmap overlay PNG(s).
  */
-import { writeFileAtomic } from "../grit/atomic-write.js";
+import { writeFile } from "node:fs/promises";
+import { invalidOption } from "../errors.js";
 import { localizeImage } from "../models/localize-image.js";
 import { heatmapOverlayPng } from "../viz/heatmap-overlay.js";
 import { parseFlagsOnly, requireFlag } from "./args.js";
@@ -75,7 +76,8 @@ OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also ow
     const queries = flags.query ?? [];
     if (queries.length === 0) requireFlag(undefined, "query", "(-q TEXT, one or more)");
     // As in a samples file, where task_query must be a non-empty string.
-    for (const query of queries) requireFlag(query.trim(), "query");
+    for (const query of queries)
+      if (query.trim() === "") throw invalidOption("--query", "a non-empty text", query);
     const runtime = runtimeFromFlags(flags, "threads");
     const model = modelSpecFromFlags(flags, LOCALIZE_MODEL_RULES);
     const result = await localizeImage({ model, runtime, image, queries });
@@ -106,7 +108,7 @@ OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also ow
       for (const [i, r] of result.results.entries()) {
         if (r.heatmap === undefined) continue;
         const path = heatmapPath(flags.heatmap, i, result.results.length);
-        await writeFileAtomic(path, await heatmapOverlayPng(result.image, r.heatmap));
+        await writeFile(path, await heatmapOverlayPng(result.image, r.heatmap));
         io.stderr(`wrote ${path}\n`);
       }
     }

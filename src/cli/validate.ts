@@ -24,8 +24,7 @@ export const validateCommand: CliCommand = {
 
 Lists every problem the leaderboard would reject: missing, duplicate or unknown example ids, NaN/Infinity,
 confidence outside [0, 1], boxes that are not 4 numbers or have x2 < x1 / y2 < y1, and for a zip its layout
-(<subset>/localization.json + <subset>/params.json). Exits 1 when there is any problem. Boxes partly outside
-their image (negative, or beyond the size the samples record) are a warning: GRIT's scorer accepts them.
+(<subset>/localization.json + <subset>/params.json). Exits 1 when there is any problem.
 
   --samples S       the samples file (public or extended format)
   --predictions P   a localization.json or a submission zip
