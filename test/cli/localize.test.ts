@@ -96,7 +96,10 @@ test("usage errors exit 2 and name the flag", async () => {
   const cases: [string[], RegExp][] = [
     [["localize", "--model", "smoke", "-q", "x"], /--image is required\. /],
     [["localize", "--model", "smoke", "--image", "a.png"], /--query is required \(-q TEXT, one or more\)/],
-    [["localize", "--model", "smoke", "--image", "a.png", "-q", ""], /Expected a non-empty text for --query but received ""/],
+    [
+      ["localize", "--model", "smoke", "--image", "a.png", "-q", ""],
+      /Expected a non-empty text for --query but received ""/,
+    ],
     [
       ["localize", "--model", "owl", "--image", "a.png", "-q", "x"],
       /"slicvit", "smoke" or "owlvit" for --model but received "owl" of type string\. Did you mean owlvit\?/,
