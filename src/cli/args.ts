@@ -29,7 +29,8 @@ const HELP_HINT = "Run with --help for usage.";
 
 /**
  * What is wrong with argv, in words, found by re-reading it leniently: an unknown flag (with the closest known
- * one), a flag without its value, a value given to a switch. Undefined when none of these.
+ * one), a flag without its value (or followed by something that looks like a flag), a value given to a switch.
+ * Undefined when none of these.
  */
 function describeBadFlag(argv: readonly string[], options: FlagSpec): string | undefined {
   let tokens: ReturnType<typeof parseArgs>["tokens"];
@@ -54,6 +55,12 @@ function describeBadFlag(argv: readonly string[], options: FlagSpec): string | u
       return `unknown flag ${token.rawName}.${hint}`;
     }
     if (flag.type === "string" && token.value === undefined) return `${token.rawName} needs a value.`;
+    if (flag.type === "string" && token.inlineValue === false && token.value?.startsWith("-") === true) {
+      return (
+        `${token.rawName} needs a value, and "${token.value}" looks like a flag: write ` +
+        `${token.rawName}=${token.value} for a value that starts with "-".`
+      );
+    }
     if (flag.type === "boolean" && token.inlineValue === true) return `${token.rawName} takes no value.`;
   }
   return undefined;

@@ -53,6 +53,11 @@ test("flag errors read like a person wrote them: unknown (with a did-you-mean), 
     [["--smaples", "s.json"], "unknown flag --smaples. Did you mean --samples? Run with --help for usage."],
     [["--output", "o"], "unknown flag --output. Run with --help for usage."],
     [["--samples"], "--samples needs a value. Run with --help for usage."],
+    [
+      ["--samples", "-1"],
+      '--samples needs a value, and "-1" looks like a flag: write --samples=-1 for a value that starts with "-". ' +
+        "Run with --help for usage.",
+    ],
     [["--json=yes"], "--json takes no value. Run with --help for usage."],
   ];
   for (const [argv, message] of cases) {

@@ -113,6 +113,21 @@ test("usage errors exit 2 and name the flag", async () => {
       /an integer ≥ 1 for --threads/,
     ],
     [["localize", "--bogus"], /unknown flag --bogus\. Run with --help for usage\./],
+    // Checked before the (missing) image is decoded and the (missing) weights are read.
+    [
+      [
+        "localize",
+        "--weights",
+        "/nope.safetensors",
+        "--vocab",
+        "/nope",
+        "--image",
+        "/nope.png",
+        "-q",
+        "x",
+      ].concat(["--alpha=-1"]),
+      /Expected a finite number ≥ 0 for alpha but received -1/,
+    ],
     [["localize", "--imgae", "a.png"], /unknown flag --imgae\. Did you mean --image\? /],
   ];
   for (const [argv, message] of cases) {
