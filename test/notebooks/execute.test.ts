@@ -159,7 +159,7 @@ test("the notebooks run on tslab and their Colab editions through %%tslab, shari
         const out = stdout(cells);
         assert.match(
           out,
-          /merged 2 journals of smoke\/smoke \(random, seed 0\): (\d+)\/\1 samples predicted/,
+          /merged 2 journal\(s\) of smoke\/smoke \(random, seed 0\): (\d+)\/\1 samples predicted/,
         );
         assert.match(out, /ablation\.zip: \d+ entries, 0 problems/);
         assert.match(out, /newCpt \(zero-shot\) +\d+\.\d\d/);
