@@ -3,10 +3,9 @@
  * per family. Where the commands differ (the default family, the demo's fetched files, the `--option` example),
  * each says so in its ModelFlagRules.
  */
-import { GritlocError, invalidOption } from "../errors.js";
-import { OWLVIT_DEFAULTS } from "../models/owlvit/options.js";
+import { invalidOption } from "../errors.js";
 import type { ModelSpec } from "../models/registry.js";
-import { SLICVIT_DEFAULTS, type SlicVitOptions } from "../models/slicvit/options.js";
+import type { SlicVitOptions } from "../models/slicvit/options.js";
 import {
   type ParsedFlags,
   parseIntegerFlag,
@@ -14,8 +13,8 @@ import {
   parseOptionFlags,
   requireFlag,
 } from "./args.js";
-import { didYouMean } from "./did-you-mean.js";
 import type { FlagRow } from "./flag-rows.js";
+import { checkOptionKeys, unknownModel } from "./model-flag-checks.js";
 
 /** `--model` and the flags its families read; spread into a command's FlagSpec. */
 export const MODEL_FLAG_SPEC = {
@@ -88,13 +87,16 @@ interface FamilyFlags {
   optionalFile(flag: "config" | "preprocessor-config"): string | undefined;
   /** The fallback's display name as a spread. */
   name(): { name?: string };
-  /** The `--option` pairs, each key checked against the family's options. */
+  /** The `--option` pairs. */
   options(): Record<string, unknown>;
 }
 
 /** `--option` pairs plus `--alpha` and `--n-segments` (the flags win). */
-function slicVitOptions(f: FamilyFlags): SlicVitOptions {
-  const options: { -readonly [K in keyof SlicVitOptions]: SlicVitOptions[K] } = f.options();
+function slicVitOptions(f: FamilyFlags, family: "smoke" | "slicvit"): SlicVitOptions {
+  const options: { -readonly [K in keyof SlicVitOptions]: SlicVitOptions[K] } = checkOptionKeys(
+    f.options(),
+    family,
+  );
   const { alpha, "n-segments": nSegments } = f.flags;
   if (alpha !== undefined) options.alpha = parseNumberFlag(alpha, "alpha");
   if (nSegments !== undefined) {
@@ -109,7 +111,7 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
     family: "smoke",
     ...(f.flags.seed === undefined ? {} : { seed: parseIntegerFlag(f.flags.seed, "seed", { min: 0 }) }),
     ...(f.flags.vocab === undefined ? {} : { vocab: f.flags.vocab }),
-    options: slicVitOptions(f),
+    options: slicVitOptions(f, "smoke"),
   }),
   slicvit: (f) => {
     // Only the random smoke model is seeded; a seed here would be silently meaningless.
@@ -124,7 +126,7 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
       vocab,
       ...(config === undefined ? {} : { config }),
       ...f.name(),
-      options: slicVitOptions(f),
+      options: slicVitOptions(f, "slicvit"),
     };
   },
   owlvit: (f) => {
@@ -143,32 +145,12 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
       vocab,
       ...(preprocessorConfig === undefined ? {} : { preprocessorConfig }),
       ...f.name(),
-      options: f.options(),
+      options: checkOptionKeys(f.options(), "owlvit"),
     };
   },
 };
 
 const FAMILY_NAMES = Object.keys(FAMILIES) as ModelFamily[];
-
-/** The `--option` keys each family takes (its options' defaults name them all). */
-const OPTION_KEYS: Readonly<Record<ModelFamily, readonly string[]>> = {
-  smoke: Object.keys(SLICVIT_DEFAULTS),
-  slicvit: Object.keys(SLICVIT_DEFAULTS),
-  owlvit: Object.keys(OWLVIT_DEFAULTS),
-};
-
-/** Refuses an `--option` key the family does not take, naming the closest one and listing them all. */
-function checkOptionKeys(options: Record<string, unknown>, family: ModelFamily): void {
-  const known = OPTION_KEYS[family];
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    throw new GritlocError(
-      "E_INVALID_OPTION",
-      `unknown --option key "${key}" for --model ${family}.${didYouMean(key, known)} ` +
-        `Its keys: ${known.join(", ")}.`,
-    );
-  }
-}
 
 /** The choices in the --model error: a required flag lists the table; a defaulted one quotes the default first. */
 function expectedModel(defaultModel: ModelFamily | undefined): string {
@@ -186,10 +168,8 @@ export function modelFamilyFromFlags(flags: ModelFlags, rules: ModelFlagRules = 
     rules.defaultModel === undefined
       ? requireFlag(flags.model, "model")
       : (flags.model ?? rules.defaultModel);
-  if (!Object.hasOwn(FAMILIES, name)) {
-    const { message } = invalidOption("--model", expectedModel(rules.defaultModel), name);
-    throw new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(name, FAMILY_NAMES)}`);
-  }
+  if (!Object.hasOwn(FAMILIES, name))
+    throw unknownModel(name, expectedModel(rules.defaultModel), FAMILY_NAMES);
   return name as ModelFamily;
 }
 
@@ -218,10 +198,6 @@ export function modelSpecFromFlags(flags: ModelFlags, rules: ModelFlagRules = {}
     },
     optionalFile: (flag) => flags[flag] ?? fallbackFile(flag),
     name: () => (fallback?.name === undefined ? {} : { name: fallback.name }),
-    options: () => {
-      const options = parseOptionFlags(flags.option, rules.optionExample ?? "alpha=0.5");
-      checkOptionKeys(options, family);
-      return options;
-    },
+    options: () => parseOptionFlags(flags.option, rules.optionExample ?? "alpha=0.5"),
   });
 }
