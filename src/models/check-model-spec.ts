@@ -11,7 +11,7 @@ import { checkSeed } from "./smoke/random-clip.js";
 
 /** What two specs must share to be the same model (file paths may differ; their content is hashed later). */
 export interface ModelSpecIdentity {
-  readonly family: "slicvit" | "smoke" | "owlvit";
+  readonly family: string;
   /** Every option with its default applied. */
   readonly options: Readonly<Record<string, unknown>>;
   /** The smoke model's seed (its weights). */
@@ -19,8 +19,9 @@ export interface ModelSpecIdentity {
 }
 
 /**
- * Checks what `createLocalizer` would check before it opens a file: the family, the file paths, the seed and
- * every option (unknown keys included).
+ * Checks what `createLocalizer` would check before it opens a file: the file paths, the seed and every option
+ * (unknown keys included) of the families listed here. Any other family name passes with no options: a family
+ * added to the registry later is still checked by `createLocalizer`, and an unknown one is refused there.
  * @throws GritlocError E_INVALID_OPTION naming the field.
  * @example
  * checkModelSpec({ family: "smoke", options: { alpha: 0.5 } }).options.alpha; // 0.5
@@ -43,7 +44,9 @@ export function checkModelSpec(spec: unknown): ModelSpecIdentity {
       for (const field of ["weights", "config", "vocab"]) requireFilePath(s[field], `spec.${field}`);
       return { family: "owlvit", options: resolveOwlVitOptions(s.options as never) };
     default:
-      throw invalidOption("spec.family", '"slicvit", "smoke" or "owlvit"', s.family);
+      if (typeof s.family !== "string" || s.family === "")
+        throw invalidOption("spec.family", "a model family name", s.family);
+      return { family: s.family, options: {} };
   }
 }
 
