@@ -17,6 +17,8 @@
  * - E_JOURNAL_MISMATCH: a run folder belongs to another model, options or samples file.
  * - E_RUN_INCOMPLETE: a merge found samples without a prediction.
  * - E_NOT_FOUND: a required file or resource does not exist.
+ * - E_FILE_ACCESS: a file or folder cannot be read or written: no permission, a file where a folder is needed
+ *   (or a folder where a file is), a read-only or full disk. The message names the path.
  * - E_TOOL_MISSING: an external tool (e.g. chromium) is needed and not installed.
  * - E_MANIFEST_INVALID: a data or models manifest (data-manifests/*.json or --manifest FILE) is malformed.
  * - E_DATA_INVALID: a downloaded data file (distortion deltas, NYUv2 .mat) has an unexpected layout or type.
@@ -34,6 +36,7 @@ export type GritlocErrorCode =
   | "E_JOURNAL_MISMATCH"
   | "E_RUN_INCOMPLETE"
   | "E_NOT_FOUND"
+  | "E_FILE_ACCESS"
   | "E_TOOL_MISSING"
   | "E_MANIFEST_INVALID"
   | "E_DATA_INVALID";

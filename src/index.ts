@@ -110,6 +110,12 @@ export {
   type PredictionProblemKind,
   validatePredictions,
 } from "./grit/validate-predictions.js";
+export {
+  type BoxOutsideImage,
+  findBoxesOutsideImage,
+  formatBoxesOutsideImage,
+  OUTSIDE_IMAGE_SCORING,
+} from "./grit/boxes-outside-image.js";
 
 // Data setup: manifests, downloads, images, distortions
 export { applyDistortionDelta, floatToUint8 } from "./data/apply-delta.js";

@@ -1,9 +1,10 @@
 /**
- * Flag parsing for subcommands on top of `node:util` parseArgs: unknown flags and missing values become
- * E_INVALID_OPTION errors that name the flag.
+ * Flag parsing for subcommands on top of `node:util` parseArgs: unknown flags (with a did-you-mean), missing
+ * values, missing required flags and conflicting flags become E_INVALID_OPTION errors that name the flag.
  */
 import { parseArgs } from "node:util";
 import { GritlocError, invalidOption } from "../errors.js";
+import { didYouMean } from "./did-you-mean.js";
 
 export type FlagSpec = Record<
   string,
@@ -24,36 +25,111 @@ export interface ParsedArgs<S extends FlagSpec> {
   readonly help: boolean;
 }
 
+const HELP_HINT = "Run with --help for usage.";
+
+/**
+ * What is wrong with argv, in words, found by re-reading it leniently: an unknown flag (with the closest known
+ * one), a flag without its value (or followed by something that looks like a flag), a value given to a switch.
+ * Undefined when none of these.
+ */
+function describeBadFlag(argv: readonly string[], options: FlagSpec): string | undefined {
+  let tokens: ReturnType<typeof parseArgs>["tokens"];
+  try {
+    tokens = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: false,
+      tokens: true,
+    }).tokens;
+  } catch {
+    return undefined;
+  }
+  for (const token of tokens ?? []) {
+    if (token.kind !== "option") continue;
+    const flag = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    if (flag === undefined) {
+      const hint = token.rawName.startsWith("--")
+        ? didYouMean(token.name, Object.keys(options), (name) => `--${name}`)
+        : "";
+      return `unknown flag ${token.rawName}.${hint}`;
+    }
+    if (flag.type === "string" && token.value === undefined) return `${token.rawName} needs a value.`;
+    if (flag.type === "string" && token.inlineValue === false && token.value?.startsWith("-") === true) {
+      return (
+        `${token.rawName} needs a value, and "${token.value}" looks like a flag: write ` +
+        `${token.rawName}=${token.value} for a value that starts with "-".`
+      );
+    }
+    if (flag.type === "boolean" && token.inlineValue === true) return `${token.rawName} takes no value.`;
+  }
+  return undefined;
+}
+
 /** Parses argv against `spec` (plus `--help`); throws E_INVALID_OPTION naming the offending flag. */
 export function parseCommandArgs<S extends FlagSpec>(argv: readonly string[], spec: S): ParsedArgs<S> {
+  const options: FlagSpec = { ...spec, help: { type: "boolean", short: "h" } };
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
-      options: { ...spec, help: { type: "boolean", short: "h" } },
+      options,
       allowPositionals: true,
       strict: true,
     });
     const { help, ...flags } = values as Record<string, unknown>;
     return { flags: flags as ParsedFlags<S>, positionals, help: help === true };
   } catch (error) {
-    throw new GritlocError("E_INVALID_OPTION", `${(error as Error).message}. Run with --help for usage.`, {
-      cause: error,
-    });
+    const message = describeBadFlag(argv, options) ?? `${(error as Error).message}.`;
+    throw new GritlocError("E_INVALID_OPTION", `${message} ${HELP_HINT}`, { cause: error });
   }
 }
 
 /** Parses argv for a command that takes no positional arguments: its flags, or an error naming the extras. */
 export function parseFlagsOnly<S extends FlagSpec>(argv: readonly string[], spec: S): ParsedFlags<S> {
   const { flags, positionals } = parseCommandArgs(argv, spec);
-  if (positionals.length > 0)
-    throw invalidOption("arguments", "flags only (see --help)", positionals.join(" "));
+  if (positionals.length > 0) {
+    const what = positionals.length === 1 ? "argument" : "arguments";
+    throw new GritlocError(
+      "E_INVALID_OPTION",
+      `unexpected ${what} ${positionals.map((p) => JSON.stringify(p)).join(" ")}: this command takes flags only ` +
+        `(a value goes right after its flag). ${HELP_HINT}`,
+    );
+  }
   return flags;
 }
 
-/** The value of a required string flag, or an error that names it. */
-export function requireFlag(value: string | undefined, flag: string): string {
-  if (value === undefined || value === "") throw invalidOption(`--${flag}`, "a value (required)", value);
+/**
+ * The value of a required string flag, or an error that names it: "--samples is required".
+ * @param needs what the flag is required for or with, e.g. "with --model slicvit"
+ */
+export function requireFlag(value: string | undefined, flag: string, needs?: string): string {
+  if (value === undefined || value === "") {
+    const problem = value === undefined ? "is required" : "is empty; give it a value";
+    throw new GritlocError(
+      "E_INVALID_OPTION",
+      `--${flag} ${problem}${needs === undefined ? "" : ` ${needs}`}. ${HELP_HINT}`,
+    );
+  }
   return value;
+}
+
+/** The error for two flags that exclude each other: "use either --end or --shard, not both". */
+export function conflictingFlags(first: string, second: string): GritlocError {
+  return new GritlocError("E_INVALID_OPTION", `use either --${first} or --${second}, not both. ${HELP_HINT}`);
+}
+
+/**
+ * A flag whose value is one of `choices`, or an error that lists them and suggests the closest.
+ * @example
+ * parseChoiceFlag("cpu", "provider", ["auto", "cpu", "cuda"]); // "cpu"
+ */
+export function parseChoiceFlag<C extends string>(value: string, flag: string, choices: readonly C[]): C {
+  if ((choices as readonly string[]).includes(value)) return value as C;
+  const quoted = choices.map((c) => `"${c}"`);
+  const expected =
+    quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+  const { message } = invalidOption(`--${flag}`, expected, value);
+  throw new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(value, choices, (c) => `"${c}"`)}`);
 }
 
 /** Parses an integer flag, or an error that names it. */

@@ -1,14 +1,22 @@
 /**
  * `gritloc infer`: flags → ModelSpec (`model-flags.ts`) + run options → `runInference`, with a
  * progress bar (cli-progress on a terminal, a line every few seconds otherwise) and a summary. Exits 1 when
- * samples failed.
+ * samples failed, and 130 (as shells report Ctrl-C) after a graceful stop on SIGINT, so that
+ * `gritloc infer ... && gritloc merge ...` does not merge an unfinished run.
  */
 import { Presets, SingleBar } from "cli-progress";
-import { invalidOption } from "../errors.js";
+import { countNoun } from "../count-noun.js";
 import type { RunEvent, RunSummary } from "../run/run-event.js";
 import { type RunInferenceOptions, runInference } from "../run/run-inference.js";
 import { formatDuration, ProgressMeter, type ProgressSnapshot } from "../run/run-progress.js";
-import { type ParsedFlags, parseFlagsOnly, parseIntegerFlag, requireFlag } from "./args.js";
+import {
+  conflictingFlags,
+  type ParsedFlags,
+  parseChoiceFlag,
+  parseFlagsOnly,
+  parseIntegerFlag,
+  requireFlag,
+} from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
 import { formatFlagRows } from "./flag-rows.js";
 import { MODEL_FLAG_SPEC, modelSpecFromFlags, OPTION_FLAG_ROW, SLICVIT_FLAG_ROWS } from "./model-flags.js";
@@ -35,12 +43,8 @@ type InferFlags = ParsedFlags<typeof spec>;
 /** Flags → the options object `runInference` takes (exported for tests). */
 export function inferOptions(argv: readonly string[]): RunInferenceOptions {
   const flags = parseFlagsOnly(argv, spec);
-  const end = flags.end;
-  if (end !== undefined && end !== "head" && end !== "tail")
-    throw invalidOption("--end", '"head" or "tail"', end);
-  if (end !== undefined && flags.shard !== undefined) {
-    throw invalidOption("--end", "either --end or --shard, not both", end);
-  }
+  if (flags.end !== undefined && flags.shard !== undefined) throw conflictingFlags("end", "shard");
+  const end = flags.end === undefined ? undefined : parseChoiceFlag(flags.end, "end", ["head", "tail"]);
   const int = (name: keyof InferFlags & string, min: number) => {
     const value = flags[name];
     return typeof value === "string" ? parseIntegerFlag(value, name, { min }) : undefined;
@@ -66,6 +70,8 @@ export function inferOptions(argv: readonly string[]): RunInferenceOptions {
 }
 
 const MAX_ERROR_LINES = 20;
+/** The exit code of a run stopped by Ctrl-C: 128 + SIGINT's number, what shells report. */
+export const INTERRUPTED_EXIT_CODE = 130;
 const LINE_EVERY_MS = 10_000;
 
 function progressLine(role: string, p: ProgressSnapshot): string {
@@ -182,17 +188,19 @@ class ProgressView {
 function summaryText(s: RunSummary, options: RunInferenceOptions): string {
   const lines = [
     `${s.end === "finished" ? "finished" : s.end === "limit" ? "stopped at --limit" : "stopped"}: ` +
-      `${s.predictions} predictions and ${s.errors} failures by worker ${s.worker} in ` +
-      `${formatDuration(s.elapsedMs / 1000)} (${s.samplesPerSecond.toFixed(2)} samples/s); ` +
+      `${countNoun(s.predictions, "prediction")} and ${countNoun(s.errors, "failure")} by worker ${s.worker} ` +
+      `in ${formatDuration(s.elapsedMs / 1000)} (${s.samplesPerSecond.toFixed(2)} samples/s); ` +
       `${s.doneByOthers} done by other workers meanwhile.`,
     `time: ${s.modelSeconds.toFixed(1)} s in the model, ${s.prepareWaitSeconds.toFixed(1)} s waiting for ` +
       "prepared images (if that is large, preparation is the bottleneck: raise --threads).",
-    `run ${s.runDir}: ${s.total - s.remaining}/${s.total} samples done, ${s.runErrors} failed, ${s.remaining} left.`,
+    `run ${s.runDir}: ${s.total - s.remaining}/${countNoun(s.total, "sample")} done, ${s.runErrors} failed, ` +
+      `${s.remaining} left.`,
   ];
   if (s.remaining > 0) lines.push(`Resume with the same command (any end or shard) to do the rest.`);
   if (s.runErrors > 0) {
     lines.push(
-      `${s.runErrors} samples failed; fix the cause (see the errors above) and run again with --retry-errors.`,
+      `${countNoun(s.runErrors, "sample")} failed; fix the cause (see the errors above) and run again with ` +
+        "--retry-errors.",
     );
   }
   if (s.remaining === 0 && s.runErrors === 0) {
@@ -212,7 +220,7 @@ export const inferCommand: CliCommand = {
 Localizes every sample into RUN_DIR (a local or Google Drive folder). Each worker appends to its own
 journal; any number of workers may run on one RUN_DIR at once (e.g. two Colab sessions, --end head and
 --end tail): each skips what the others did, and stops when nothing is left. Killed or interrupted (Ctrl-C
-stops after the current sample), it resumes where the journals end. Merge with 'gritloc merge'.
+stops after the current sample and exits 130), it resumes where the journals end. Merge with 'gritloc merge'.
 
   --samples S          GRIT samples file (samples/<subset>/localization.json); bound to the run by sha256
   --images DIR         the folder image ids are relative to (GRIT images/)
@@ -246,13 +254,14 @@ ${formatFlagRows([...SLICVIT_FLAG_ROWS, OPTION_FLAG_ROW, ...runtimeFlagRows("mod
         io.stderr("\nstopping after the current sample (Ctrl-C again to quit at once)\n");
         void handle.stop();
       } else {
-        process.exit(130);
+        process.exit(INTERRUPTED_EXIT_CODE);
       }
     };
     process.on("SIGINT", onSigint);
     try {
       const summary = await handle.done;
       io.stdout(summaryText(summary, options));
+      if (interrupts > 0 && summary.end === "stopped") return INTERRUPTED_EXIT_CODE;
       return summary.errors > 0 || summary.runErrors > 0 ? 1 : 0;
     } finally {
       view.close();

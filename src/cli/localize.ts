@@ -76,7 +76,10 @@ OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also ow
     const flags = parseFlagsOnly(argv, spec);
     const image = requireFlag(flags.image, "image");
     const queries = flags.query ?? [];
-    if (queries.length === 0) throw invalidOption("--query", "at least one query", undefined);
+    if (queries.length === 0) requireFlag(undefined, "query", "(-q TEXT, one or more)");
+    // As in a samples file, where task_query must be a non-empty string.
+    for (const query of queries)
+      if (query.trim() === "") throw invalidOption("--query", "a non-empty text", query);
     const runtime = runtimeFromFlags(flags, "threads");
     const model = modelSpecFromFlags(flags, LOCALIZE_MODEL_RULES);
     const result = await localizeImage({ model, runtime, image, queries });

@@ -4,15 +4,34 @@
  */
 
 import { isGritlocError } from "../errors.js";
+import { fileAccessError } from "../file-access-error.js";
 import { type LogLevel, setLogHandler } from "../logger.js";
 import type { CliIo } from "./command.js";
 import { commands } from "./commands.js";
+import { didYouMean } from "./did-you-mean.js";
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 function topLevelUsage(): string {
   const lines = ["Usage: gritloc <command> [flags]", "", "Commands:"];
   return lines.join("\n");
+}
+
+/**
+ * A file-system error that a reader or writer let through (it carries `syscall` and `path`) → its coded
+ * GritlocError naming that path; anything else unchanged. The library maps these where it knows the user's
+ * path; this is the last resort, so no failure reaches the user as "internal error".
+ */
+function asFileAccessError(error: unknown): unknown {
+  const { syscall, path } = (error ?? {}) as NodeJS.ErrnoException;
+  if (typeof syscall !== "string" || typeof path !== "string") return error;
+  const action =
+    syscall === "open"
+      ? "open"
+      : ["read", "scandir", "stat", "lstat", "access"].includes(syscall)
+        ? "read"
+        : "write";
+  return fileAccessError(error, { path, action });
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -42,7 +61,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const load = commands[name];
   if (load === undefined) {
-    io.stderr(`error: unknown command '${name}'. Run 'gritloc --help' for the list.\n`);
+    const hint = didYouMean(name, Object.keys(commands), (c) => `'gritloc ${c}'`);
+    io.stderr(`error: unknown command '${name}'.${hint} Run 'gritloc --help' for the list.\n`);
     return 2;
   }
   const command = await load();
@@ -52,7 +72,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   try {
     return await command.run(rest, io);
-  } catch (error) {
+  } catch (thrown) {
+    const error = asFileAccessError(thrown);
     if (isGritlocError(error)) {
       io.stderr(`error [${error.code}]: ${error.message}\n`);
       return error.code === "E_INVALID_OPTION" ? 2 : 1;

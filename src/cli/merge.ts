@@ -2,9 +2,10 @@
  * `gritloc merge`: flags → `mergeRun` → localization.json (and optionally a submission zip) from a run
  * folder's journals, with a report of duplicates, missing and failed samples.
  */
-import { invalidOption } from "../errors.js";
+import { countNoun } from "../count-noun.js";
+import { GritlocError } from "../errors.js";
 import { type MergeResult, mergeRun } from "../run/merge-run.js";
-import { parseFlagsOnly, parseIntegerFlag, requireFlag } from "./args.js";
+import { parseChoiceFlag, parseFlagsOnly, parseIntegerFlag, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const spec = {
@@ -21,8 +22,8 @@ const SHOWN = 20;
 
 function report(result: MergeResult): string {
   const lines = [
-    `merged ${result.journals} journal(s) of ${result.model}: ${result.predicted}/${result.total} samples ` +
-      `predicted, ${result.duplicates} done twice (one record kept each)`,
+    `merged ${countNoun(result.journals, "journal")} of ${result.model}: ${result.predicted}/` +
+      `${countNoun(result.total, "sample")} predicted, ${result.duplicates} done twice (one record kept each)`,
   ];
   if (result.missing.length > 0) {
     lines.push(`${result.missing.length} never run (empty predictions written):`);
@@ -63,14 +64,13 @@ have no prediction, listing them; finish the run with 'gritloc infer' (--retry-e
     const flags = parseFlagsOnly(argv, spec);
     const run = requireFlag(flags.run, "run");
     const samples = requireFlag(flags.samples, "samples");
-    if (flags.out === undefined && flags.zip === undefined) {
-      throw invalidOption("--out", "a file to write (or --zip FILE)", undefined);
-    }
+    if (flags.out === undefined && flags.zip === undefined) requireFlag(flags.out, "out", "(or --zip FILE)");
     let zip: Parameters<typeof mergeRun>[0]["zip"];
     if (flags.zip !== undefined) {
-      const subset = requireFlag(flags.subset, "subset");
-      if (subset !== "ablation" && subset !== "test")
-        throw invalidOption("--subset", '"ablation" or "test"', subset);
+      const subset = parseChoiceFlag(requireFlag(flags.subset, "subset", "with --zip"), "subset", [
+        "ablation",
+        "test",
+      ]);
       const params = flags["params-millions"];
       zip = {
         out: flags.zip,
@@ -80,7 +80,11 @@ have no prediction, listing them; finish the run with 'gritloc infer' (--retry-e
           : { paramsInMillions: parseIntegerFlag(params, "params-millions", { min: 0 }) }),
       };
     } else if (flags.subset !== undefined || flags["params-millions"] !== undefined) {
-      throw invalidOption("--zip", "a zip path when --subset or --params-millions is given", undefined);
+      const given = flags.subset !== undefined ? "--subset" : "--params-millions";
+      throw new GritlocError(
+        "E_INVALID_OPTION",
+        `${given} goes with --zip FILE (it describes the zip), and no --zip was given. Run with --help for usage.`,
+      );
     }
     const result = await mergeRun({
       run,

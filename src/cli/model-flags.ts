@@ -15,6 +15,7 @@ import {
   requireFlag,
 } from "./args.js";
 import type { FlagRow } from "./flag-rows.js";
+import { checkOptionKeys, unknownModel } from "./model-flag-checks.js";
 
 /** `--model` and the flags its families read; spread into a command's FlagSpec. */
 export const MODEL_FLAG_SPEC = {
@@ -69,7 +70,7 @@ export interface ModelFlagRules {
   readonly defaultModel?: ModelFamily;
   /** Files and display name for the file flags left out, used when its family is the one chosen. */
   readonly fallback?: ModelFiles;
-  /** What a missing file flag is said to need. @default "a value (required)" */
+  /** What a missing file flag is said to need. @default none: "--weights is required with --model slicvit" */
   readonly missingFile?: string;
   /** The example a malformed `--option` error shows. @default "alpha=0.5" */
   readonly optionExample?: string;
@@ -105,8 +106,11 @@ export interface FamilyFlags {
 }
 
 /** `--option` pairs plus `--alpha` and `--n-segments` (the flags win). */
-function slicVitOptions(f: FamilyFlags): SlicVitOptions {
-  const options: { -readonly [K in keyof SlicVitOptions]: SlicVitOptions[K] } = f.options();
+function slicVitOptions(f: FamilyFlags, family: "smoke" | "slicvit"): SlicVitOptions {
+  const options: { -readonly [K in keyof SlicVitOptions]: SlicVitOptions[K] } = checkOptionKeys(
+    f.options(),
+    family,
+  );
   const { alpha, "n-segments": nSegments } = f.flags;
   if (alpha !== undefined) options.alpha = parseNumberFlag(alpha, "alpha");
   if (nSegments !== undefined) {
@@ -156,7 +160,7 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
     family: "smoke",
     ...(f.flags.seed === undefined ? {} : { seed: parseIntegerFlag(f.flags.seed, "seed", { min: 0 }) }),
     ...(f.flags.vocab === undefined ? {} : { vocab: f.flags.vocab }),
-    options: slicVitOptions(f),
+    options: slicVitOptions(f, "smoke"),
   }),
   slicvit: (f) => {
     // Only the random smoke model is seeded; a seed here would be silently meaningless.
@@ -171,7 +175,7 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
       vocab,
       ...(config === undefined ? {} : { config }),
       ...f.name(),
-      options: slicVitOptions(f),
+      options: slicVitOptions(f, "slicvit"),
     };
   },
   owlvit: (f) => {
@@ -190,7 +194,7 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
       vocab,
       ...(preprocessorConfig === undefined ? {} : { preprocessorConfig }),
       ...f.name(),
-      options: f.options(),
+      options: checkOptionKeys(f.options(), "owlvit"),
     };
   },
 };
@@ -213,7 +217,8 @@ export function modelFamilyFromFlags(flags: ModelFlags, rules: ModelFlagRules = 
     rules.defaultModel === undefined
       ? requireFlag(flags.model, "model")
       : (flags.model ?? rules.defaultModel);
-  if (!Object.hasOwn(FAMILIES, name)) throw invalidOption("--model", expectedModel(rules.defaultModel), name);
+  if (!Object.hasOwn(FAMILIES, name))
+    throw unknownModel(name, expectedModel(rules.defaultModel), FAMILY_NAMES);
   return name as ModelFamily;
 }
 
@@ -251,9 +256,9 @@ export function familyFlags(flags: ModelFlags, rules: ModelFlagRules, family: st
     flags,
     file: (flag) => {
       const value = flags[flag] ?? fallbackFile(flag);
-      if (value === undefined || value === "")
-        throw invalidOption(`--${flag}`, rules.missingFile ?? "a value (required)", value);
-      return value;
+      if (value !== undefined && value !== "") return value;
+      if (rules.missingFile !== undefined) throw invalidOption(`--${flag}`, rules.missingFile, value);
+      return requireFlag(value, flag, `with --model ${family}`);
     },
     optionalFile: (flag) => flags[flag] ?? fallbackFile(flag),
     name: () => (fallback?.name === undefined ? {} : { name: fallback.name }),

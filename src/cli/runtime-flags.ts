@@ -3,7 +3,7 @@
  * `--model-threads` where `--threads` means worker threads) → the RuntimeOptions `createLocalizer` takes.
  */
 import type { PrecisionRequest, ProviderRequest, RuntimeOptions } from "../onnx/session.js";
-import { type ParsedFlags, parseIntegerFlag } from "./args.js";
+import { type ParsedFlags, parseChoiceFlag, parseIntegerFlag } from "./args.js";
 import type { FlagRow } from "./flag-rows.js";
 
 /** Spread into a command's FlagSpec, with its threads flag beside it. */
@@ -25,10 +25,13 @@ export function runtimeFlagRows(threadsFlag: string): FlagRow[] {
 
 export type RuntimeFlags = Partial<ParsedFlags<typeof RUNTIME_FLAG_SPEC>>;
 
+const PROVIDERS: readonly ProviderRequest[] = ["auto", "cpu", "cuda"];
+const PRECISIONS: readonly PrecisionRequest[] = ["auto", "fp32", "fp16"];
+
 /**
- * The runtime flags → RuntimeOptions holding only the flags given (provider and precision are checked when the
- * session opens).
- * @throws GritlocError E_INVALID_OPTION when the threads flag is not an integer ≥ 1.
+ * The runtime flags → RuntimeOptions holding only the flags given.
+ * @throws GritlocError E_INVALID_OPTION for an unknown provider or precision, or a threads flag that is not an
+ *   integer ≥ 1.
  * @example
  * runtimeFromFlags({ provider: "cpu", "model-threads": "2" }, "model-threads"); // { provider: "cpu", threads: 2 }
  */
@@ -38,8 +41,12 @@ export function runtimeFromFlags<T extends string>(
 ): RuntimeOptions {
   const threads = flags[threadsFlag];
   return {
-    ...(flags.provider === undefined ? {} : { provider: flags.provider as ProviderRequest }),
-    ...(flags.precision === undefined ? {} : { precision: flags.precision as PrecisionRequest }),
+    ...(flags.provider === undefined
+      ? {}
+      : { provider: parseChoiceFlag(flags.provider, "provider", PROVIDERS) }),
+    ...(flags.precision === undefined
+      ? {}
+      : { precision: parseChoiceFlag(flags.precision, "precision", PRECISIONS) }),
     ...(threads === undefined ? {} : { threads: parseIntegerFlag(threads, threadsFlag, { min: 1 }) }),
     ...(flags["cache-dir"] === undefined ? {} : { cacheDir: flags["cache-dir"] }),
   };

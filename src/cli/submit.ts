@@ -2,9 +2,9 @@
  * `gritloc submit`: flags → `writeSubmissionFromFiles` → a leaderboard zip (nothing is written when invalid).
  */
 
-import { invalidOption } from "../errors.js";
+import { countNoun } from "../count-noun.js";
 import { writeSubmissionFromFiles } from "../grit/submit-files.js";
-import { parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
+import { parseChoiceFlag, parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const spec = {
@@ -32,11 +32,8 @@ params.json and localization.json (in the samples' order). Nothing is written wh
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs(argv, spec);
     const predictionsPaths = [...(flags.predictions ?? []), ...positionals];
-    if (predictionsPaths.length === 0)
-      throw invalidOption("--predictions", "at least one file (required)", undefined);
-    const subset = requireFlag(flags.subset, "subset");
-    if (subset !== "ablation" && subset !== "test")
-      throw invalidOption("--subset", '"ablation" or "test"', subset);
+    if (predictionsPaths.length === 0) requireFlag(undefined, "predictions", "(one or more files)");
+    const subset = parseChoiceFlag(requireFlag(flags.subset, "subset"), "subset", ["ablation", "test"]);
     const result = await writeSubmissionFromFiles({
       samplesPath: requireFlag(flags.samples, "samples"),
       predictionsPaths,
@@ -50,7 +47,9 @@ params.json and localization.json (in the samples' order). Nothing is written wh
       subset,
       out: requireFlag(flags.out, "out"),
     });
-    io.stdout(`wrote ${result.path} (${result.entryCount} predictions, ${result.bytes} bytes)\n`);
+    io.stdout(
+      `wrote ${result.path} (${countNoun(result.entryCount, "prediction")}, ${result.bytes} bytes)\n`,
+    );
     return 0;
   },
 };

@@ -2,6 +2,8 @@
  * `gritloc validate`: flags → `validatePredictionFiles` → "valid" (exit 0) or the problem list (exit 1).
  */
 
+import { countNoun } from "../count-noun.js";
+import { formatBoxesOutsideImage } from "../grit/boxes-outside-image.js";
 import { validatePredictionFiles } from "../grit/validate-files.js";
 import { formatPredictionProblems } from "../grit/validate-predictions.js";
 import { parseFlagsOnly, requireFlag } from "./args.js";
@@ -39,9 +41,13 @@ confidence outside [0, 1], boxes that are not 4 numbers or have x2 < x1 / y2 < y
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       return report.ok ? 0 : 1;
     }
+    // GRIT's scorer accepts these boxes, so they are a warning and leave the exit code alone.
+    if (report.boxesOutsideImage.length > 0)
+      io.stderr(`warn: ${formatBoxesOutsideImage(report.boxesOutsideImage)}\n`);
     if (report.ok) {
       io.stdout(
-        `${predictionsPath}: valid (${report.entryCount} predictions for ${report.sampleCount} samples)\n`,
+        `${predictionsPath}: valid (${countNoun(report.entryCount, "prediction")} for ` +
+          `${countNoun(report.sampleCount, "sample")})\n`,
       );
       return 0;
     }

@@ -4,8 +4,10 @@
  * never leaves a half file at the target path.
  */
 import { randomBytes } from "node:crypto";
-import { type FileHandle, mkdir, open, rename, rm } from "node:fs/promises";
+import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { fileAccessError } from "../file-access-error.js";
+import { makeFolder } from "../make-folder.js";
 
 /** A file being written under a temp name. */
 export class AtomicFileWriter {
@@ -15,21 +17,36 @@ export class AtomicFileWriter {
     private readonly handle: FileHandle,
   ) {}
 
-  /** Creates the folder and the temp file for `path`. */
+  /**
+   * Creates the folder and the temp file for `path`.
+   * @throws GritlocError E_FILE_ACCESS naming `path` (not the temp file) when it cannot be written.
+   */
   static async open(path: string): Promise<AtomicFileWriter> {
-    await mkdir(dirname(path), { recursive: true });
+    await makeFolder(dirname(path), path);
     const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-    return new AtomicFileWriter(path, temp, await open(temp, "w"));
+    try {
+      return new AtomicFileWriter(path, temp, await open(temp, "w"));
+    } catch (error) {
+      throw fileAccessError(error, { path, action: "write" });
+    }
   }
 
   async write(chunk: Uint8Array): Promise<void> {
-    await this.handle.write(chunk);
+    try {
+      await this.handle.write(chunk);
+    } catch (error) {
+      throw fileAccessError(error, { path: this.path, action: "write" });
+    }
   }
 
   /** Closes the temp file and renames it to the target. */
   async commit(): Promise<void> {
-    await this.handle.close();
-    await rename(this.temp, this.path);
+    try {
+      await this.handle.close();
+      await rename(this.temp, this.path);
+    } catch (error) {
+      throw fileAccessError(error, { path: this.path, action: "write" });
+    }
   }
 
   /** Closes and deletes the temp file. */

@@ -4,10 +4,11 @@
  * merge, write the leaderboard zip, score with every partition, rebuild the newSrc samples' ground truth with
  * `gt build` from Open Images-format CSVs and a labelled .mat, draw the pictures and the report.
  */
-import { readdir, rm, stat, writeFile } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { GritlocError, invalidOption } from "../errors.js";
+import { writeFileAtomic } from "../grit/atomic-write.js";
 import type { GritMetrics } from "../grit/metric.js";
 import { type ScoredPredictionFiles, scorePredictionFiles } from "../grit/score-files.js";
 import type { GritScores } from "../grit/scores.js";
@@ -234,7 +235,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     lemma2groupsPath: mini.lemma2groupsPath,
   });
   const metricsPath = join(outDir, "metrics.json");
-  await writeFile(metricsPath, `${JSON.stringify(scored.metrics, null, 2)}\n`);
+  await writeFileAtomic(metricsPath, `${JSON.stringify(scored.metrics, null, 2)}\n`);
   stepDone("score");
 
   step(

@@ -3,19 +3,24 @@
  * same folder), so an interrupted write never leaves a half-written submission.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { fileAccessError } from "../file-access-error.js";
+import { makeFolder } from "../make-folder.js";
 
-/** Writes `data` to `path` via a temporary sibling and a rename; creates the folder if needed. */
+/**
+ * Writes `data` to `path` via a temporary sibling and a rename; creates the folder if needed.
+ * @throws GritlocError E_FILE_ACCESS naming `path` (not the temp file) when it cannot be written.
+ */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
+  await makeFolder(folder, path);
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     await writeFile(temp, data);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw fileAccessError(error, { path, action: "write" });
   }
 }

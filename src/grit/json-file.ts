@@ -4,16 +4,17 @@
  */
 import { readFile } from "node:fs/promises";
 import { GritlocError, type GritlocErrorCode } from "../errors.js";
+import { fileAccessError } from "../file-access-error.js";
 
-/** Reads a whole file; a missing file becomes E_NOT_FOUND naming `what` and the path. */
+/**
+ * Reads a whole file; a missing file becomes E_NOT_FOUND naming `what` and the path, an unreadable one (no
+ * permission, a folder) E_FILE_ACCESS.
+ */
 export async function readInputFile(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new GritlocError("E_NOT_FOUND", `${what} not found: ${path}. Check the path.`, { cause: error });
-    }
-    throw error;
+    throw fileAccessError(error, { path, action: "read", what });
   }
 }
 

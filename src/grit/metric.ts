@@ -3,8 +3,10 @@
  * submission): samples with ground truth + predictions + lemma2groups → the flat metrics object the script
  * writes (`{metric}.{cgroup}.{partition}.{task}.{stat}`, `overall.*`, `params`), every key and quirk included.
  */
+import { countNoun } from "../count-noun.js";
 import { GritlocError } from "../errors.js";
 import { createLogger } from "../logger.js";
+import { findBoxesOutsideImage, formatBoxesOutsideImage } from "./boxes-outside-image.js";
 import { GRIT_CONCEPT_GROUPS, type Lemma2Groups } from "./concept-groups.js";
 import { averageBounds, type PartitionStats, partitionStats } from "./partition-stats.js";
 import { roundHalfEven } from "./round-half-even.js";
@@ -56,8 +58,11 @@ export interface EvaluateLocalizationOptions {
   readonly predictions: readonly SubmissionEntry[];
   /** lemma → groups; without it every lemma is ungrouped and no per-group keys appear. */
   readonly lemma2groups?: Lemma2Groups;
-  /** Written as `params` = int(paramsInMillions) (truncated, as `evaluate.py` does: 87.9 → 87). */
-  readonly paramsInMillions: number;
+  /**
+   * Written as `params` = int(paramsInMillions) (truncated, as `evaluate.py` does: 87.9 → 87). Without it the
+   * `params` key is left out: it is only reported, never part of a score.
+   */
+  readonly paramsInMillions?: number;
   /**
    * Apply the official 4-decimal rounding (default true). With false, everything else (rmse square roots,
    * clamping to [0, 100]) still happens: this matches the fixtures' `metrics_unrounded.json`.
@@ -126,7 +131,10 @@ function checkInputs(options: EvaluateLocalizationOptions): void {
         "only localization samples can be scored. Use samples/<subset>/localization.json.",
     );
   }
-  if (typeof paramsInMillions !== "number" || !Number.isFinite(paramsInMillions) || paramsInMillions < 0) {
+  if (
+    paramsInMillions !== undefined &&
+    (typeof paramsInMillions !== "number" || !Number.isFinite(paramsInMillions) || paramsInMillions < 0)
+  ) {
     throw new GritlocError(
       "E_INVALID_OPTION",
       `Expected a non-negative number for paramsInMillions but received ${String(paramsInMillions)}`,
@@ -150,14 +158,19 @@ function predictionMap(options: EvaluateLocalizationOptions): Map<string, Submis
   }
   if (unknown.length > 0) {
     log.warn(
-      `ignoring ${unknown.length} predictions whose example_id is not in the samples (evaluate.py ignores them too)`,
+      `ignoring ${countNoun(unknown.length, "prediction")} whose example_id is not in the samples ` +
+        "(evaluate.py ignores them too)",
     );
   }
   if (inverted.length > 0) {
+    const [verb, pronoun] = inverted.length === 1 ? ["has", "it scores"] : ["have", "they score"];
     log.warn(
-      `${inverted.length} boxes have x2 < x1 or y2 < y1; they score IoU 0 (a submission zip would reject them)`,
+      `${countNoun(inverted.length, "box", "boxes")} ${verb} x2 < x1 or y2 < y1; ${pronoun} IoU 0 ` +
+        "(a submission zip would reject them)",
     );
   }
+  const outside = findBoxesOutsideImage(options.samples, options.predictions);
+  if (outside.length > 0) log.warn(formatBoxesOutsideImage(outside));
   return new Map(options.predictions.map((p) => [p.exampleId, p]));
 }
 
@@ -318,6 +331,6 @@ export function aggregateSampleRecords(
     raw.set("overall.upper", raw.get(`${overall}.upper`)!);
     raw.set("overall.lower", raw.get(`${overall}.lower`)!);
   }
-  raw.set("params", paramsInMillions);
+  if (paramsInMillions !== undefined) raw.set("params", paramsInMillions);
   return finalize(raw, round);
 }

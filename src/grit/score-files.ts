@@ -3,7 +3,6 @@
  * submission zip) + optional lemma2groups path → the official metrics of what the ground truth covers, their
  * structured view, the coverage, the unofficial-numbers notice and optionally COCO-style AP.
  */
-import { GritlocError } from "../errors.js";
 import { loadLemma2Groups } from "./concept-groups.js";
 import { type GritCoverage, groundTruthCoverage } from "./coverage.js";
 import { type CoveredApReport, coveredApReport } from "./covered-ap.js";
@@ -22,7 +21,7 @@ export interface ScorePredictionFilesOptions {
   readonly predictionsPath: string;
   /** lemma → groups; without it no per-group keys are produced. */
   readonly lemma2groupsPath?: string;
-  /** Overrides the params.json value. Required when there is no params.json. */
+  /** Overrides the params.json value. Without either, the metrics have no `params` key. */
   readonly paramsInMillions?: number;
   /** @default true */
   readonly round?: boolean;
@@ -48,16 +47,16 @@ export interface ScoredPredictionFiles {
   /** With `ap: true`. */
   readonly ap?: CoveredApReport;
   readonly sampleCount: number;
-  /** Where `params` came from. */
-  readonly paramsSource: "option" | "params.json";
+  /** Where `params` came from; null when there was none. */
+  readonly paramsSource: "option" | "params.json" | null;
 }
 
 /**
  * Loads samples, predictions and lemma2groups, reads the ground truth's gt-report.json and scores what the
  * ground truth covers with `evaluateCoveredLocalization` (exactly `evaluateLocalization` for full coverage).
  *
- * @throws GritlocError E_NOT_FOUND, E_SAMPLES_INVALID (incl. samples without ground truth, a bad
- *   gt-report.json), E_PREDICTIONS_INVALID, E_INVALID_OPTION (no parameter count anywhere).
+ * @throws GritlocError E_NOT_FOUND, E_FILE_ACCESS, E_SAMPLES_INVALID (incl. samples without ground truth, a bad
+ *   gt-report.json), E_PREDICTIONS_INVALID.
  * @example
  * const { metrics } = await scorePredictionFiles({ samplesPath: "val.json", predictionsPath: "ablation.zip" });
  */
@@ -68,14 +67,8 @@ export async function scorePredictionFiles(
   const predictions = await loadPredictions(options.predictionsPath);
   const lemma2groups =
     options.lemma2groupsPath === undefined ? undefined : await loadLemma2Groups(options.lemma2groupsPath);
-  const paramsInMillions = options.paramsInMillions ?? predictions.paramsInMillions;
-  if (paramsInMillions === null) {
-    throw new GritlocError(
-      "E_INVALID_OPTION",
-      `No parameter count for ${options.predictionsPath}: there is no params.json with it. ` +
-        "Pass paramsInMillions (CLI: --params-millions N).",
-    );
-  }
+  // The parameter count is only reported (the `params` key), so a bare localization.json scores without one.
+  const paramsInMillions = options.paramsInMillions ?? predictions.paramsInMillions ?? undefined;
   const groundTruth = await readGroundTruthKind(options.samplesPath);
   const evaluateOptions = {
     samples,
@@ -97,6 +90,11 @@ export async function scorePredictionFiles(
     notice: scoreNotice(groundTruth.kind, coverage),
     ...(options.ap === true ? { ap: coveredApReport(samples, predictions.entries, coverage) } : {}),
     sampleCount: samples.length,
-    paramsSource: options.paramsInMillions === undefined ? "params.json" : "option",
+    paramsSource:
+      options.paramsInMillions !== undefined
+        ? "option"
+        : predictions.paramsInMillions !== null
+          ? "params.json"
+          : null,
   };
 }

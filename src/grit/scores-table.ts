@@ -93,7 +93,7 @@ export function formatScoresTable(
   }
   const groups = Object.keys(scores.groups).length;
   lines.push(
-    `  params: ${scores.params ?? "–"}M; concept groups with an agg score: ${groups}; ` +
+    `  params: ${scores.params === null ? "not given" : `${scores.params}M`}; concept groups with an agg score: ${groups}; ` +
       "overall counts the six other GRIT tasks as 0 (as the leaderboard does).",
   );
   return `${lines.join("\n")}\n`;

@@ -5,9 +5,14 @@
  */
 import { strToU8, zipSync } from "fflate";
 import { GritlocError, invalidOption } from "../errors.js";
+import { createLogger } from "../logger.js";
+import type { Size } from "../vision/image.js";
 import { writeFileAtomic } from "./atomic-write.js";
+import { findBoxesOutsideImage, formatBoxesOutsideImage } from "./boxes-outside-image.js";
 import { type SubmissionEntry, serializePredictions } from "./submission.js";
 import { formatPredictionProblems, validatePredictions } from "./validate-predictions.js";
+
+const log = createLogger("grit");
 
 /** The GRIT evaluation subsets with a leaderboard. */
 export type GritSubset = "ablation" | "test";
@@ -15,8 +20,14 @@ export type GritSubset = "ablation" | "test";
 export interface WriteSubmissionZipOptions {
   /** Predictions, in any order; exactly one per sample. */
   readonly entries: readonly SubmissionEntry[];
-  /** The samples of the subset (only `exampleId` is used); fixes the order in localization.json. */
-  readonly samples: readonly { readonly exampleId: string }[];
+  /**
+   * The samples of the subset; fixes the order in localization.json. Where they record the image size
+   * (`meta.imageSize`), boxes beyond it are warned about.
+   */
+  readonly samples: readonly {
+    readonly exampleId: string;
+    readonly meta?: { readonly imageSize: Size | null };
+  }[];
   /** The model's parameter count in millions, a non-negative integer (GRIT rules: count every parameter). */
   readonly paramsInMillions: number;
   readonly subset: GritSubset;
@@ -31,7 +42,8 @@ export interface SubmissionZipResult {
 }
 
 /**
- * Writes a leaderboard submission zip (see the file header), atomically.
+ * Writes a leaderboard submission zip (see the file header), atomically. Boxes partly outside their image
+ * (negative, or beyond a recorded image size) are written as they are, with one warning through the logger.
  *
  * @throws GritlocError E_INVALID_OPTION for bad options; E_SUBMISSION_INVALID (with `details`: the complete
  *   `PredictionProblem[]`) when the entries would be rejected; in both cases nothing is written.
@@ -62,6 +74,9 @@ export async function writeSubmissionZip(options: WriteSubmissionZipOptions): Pr
       { details: problems },
     );
   }
+  // Accepted by the leaderboard's scorer, so a warning, not a problem.
+  const outside = findBoxesOutsideImage(samples, entries);
+  if (outside.length > 0) log.warn(formatBoxesOutsideImage(outside));
   const byId = new Map(entries.map((e) => [e.exampleId, e]));
   const ordered = samples.map((s) => byId.get(s.exampleId)!);
   const zip = zipSync(

@@ -2,6 +2,7 @@
  * Validation from files (what `gritloc validate` runs): samples path + predictions path → every problem,
  * the entry-level ones of `validatePredictions` plus those of a submission zip's layout.
  */
+import { type BoxOutsideImage, findBoxesOutsideImage } from "./boxes-outside-image.js";
 import { loadPredictions } from "./load-predictions.js";
 import { loadSamples } from "./samples.js";
 import { type PredictionProblem, validatePredictions } from "./validate-predictions.js";
@@ -19,6 +20,11 @@ export interface PredictionFilesReport {
   readonly problems: readonly PredictionProblem[];
   /** Zip-level problems (missing params.json, non-integer parameter count, unexpected subset folder). */
   readonly fileProblems: readonly string[];
+  /**
+   * Boxes partly outside their image (negative coordinates, or beyond the image size where the samples record
+   * it): accepted by GRIT's scorer, so they do not make the report fail (see `formatBoxesOutsideImage`).
+   */
+  readonly boxesOutsideImage: readonly BoxOutsideImage[];
   readonly paramsInMillions: number | null;
   readonly subset: string | null;
   /** True when nothing is wrong. */
@@ -55,6 +61,7 @@ export async function validatePredictionFiles(
     entryCount: loaded.entries.length,
     problems,
     fileProblems,
+    boxesOutsideImage: findBoxesOutsideImage(samples, loaded.entries),
     paramsInMillions: loaded.paramsInMillions,
     subset: loaded.subset,
     ok: problems.length === 0 && fileProblems.length === 0,

@@ -68,8 +68,10 @@ function checkBoxes(value: unknown): [PredictionProblemKind, string][] {
       continue;
     }
     const [x1, y1, x2, y2] = box as number[];
-    if (x2 < x1) problems.push(["inverted_box", `bboxes[${b}] has x2 < x1 (${JSON.stringify(box)})`]);
-    if (y2 < y1) problems.push(["inverted_box", `bboxes[${b}] has y2 < y1 (${JSON.stringify(box)})`]);
+    // One problem per box, however many of its sides are swapped.
+    const swapped = [x2 < x1 ? "x2 < x1" : "", y2 < y1 ? "y2 < y1" : ""].filter((side) => side !== "");
+    if (swapped.length > 0)
+      problems.push(["inverted_box", `bboxes[${b}] has ${swapped.join(" and ")} (${JSON.stringify(box)})`]);
   }
   return problems;
 }

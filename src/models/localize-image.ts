@@ -4,10 +4,12 @@
  */
 import { invalidOption } from "../errors.js";
 import type { BoxXyxy } from "../grit/box.js";
+import { validateRuntimeOptions } from "../onnx/session.js";
 import { decodeImage } from "../vision/decode.js";
 import type { Heatmap } from "../vision/heatmap.js";
 import type { RgbImage } from "../vision/image.js";
 import { prepareDecoded } from "../vision/prepare.js";
+import { checkModelSpec } from "./check-model-spec.js";
 import type { LocalizerInfo } from "./localizer.js";
 import { createLocalizer, type LocalizerRuntime, type ModelSpec } from "./registry.js";
 
@@ -40,8 +42,15 @@ export interface LocalizeImageResult {
  */
 export async function localizeImage(options: LocalizeImageOptions): Promise<LocalizeImageResult> {
   const { queries } = options;
-  if (!Array.isArray(queries) || queries.length === 0 || !queries.every((q) => typeof q === "string"))
-    throw invalidOption("queries", "a non-empty array of strings", queries);
+  if (
+    !Array.isArray(queries) ||
+    queries.length === 0 ||
+    !queries.every((q) => typeof q === "string" && q.trim() !== "")
+  )
+    throw invalidOption("queries", "a non-empty array of non-empty strings", queries);
+  // Before the image is decoded and the weights are read: a bad option or provider fails at once.
+  checkModelSpec(options.model);
+  validateRuntimeOptions(options.runtime ?? {});
   const image = await decodeImage(options.image);
   const localizer = await createLocalizer(options.model, options.runtime);
   try {

@@ -5,10 +5,13 @@
 import { availableParallelism } from "node:os";
 import { invalidOption } from "../errors.js";
 import { loadSamples } from "../grit/samples.js";
+import { checkModelSpec } from "../models/check-model-spec.js";
 import type { Localizer } from "../models/localizer.js";
 import { createLocalizer, type LocalizerRuntime, type ModelSpec } from "../models/registry.js";
+import { validateRuntimeOptions } from "../onnx/session.js";
 import { prepareImage } from "../vision/prepare.js";
 import { createPreparePool } from "../vision/prepare-pool.js";
+import { checkRunInputs } from "./check-run-inputs.js";
 import type { RunHandle } from "./run-handle.js";
 import { startRun } from "./run-handle.js";
 import { sha256File } from "./run-manifest.js";
@@ -50,8 +53,9 @@ function requirePath(name: string, value: unknown): string {
  * same Drive folder) may run at once: each appends to its own journal, skips what others did, and stops
  * when nothing is left. Merge the result with `mergeRun`.
  *
- * @throws GritlocError E_INVALID_OPTION at once for bad options; the handle's `done` rejects with
- *   E_JOURNAL_MISMATCH (other model/options or changed samples file), E_SAMPLES_INVALID, E_NOT_FOUND, ….
+ * @throws GritlocError E_INVALID_OPTION at once for bad options (model options and provider included); the
+ *   handle's `done` rejects, before the model loads, with E_NOT_FOUND (no images folder), E_FILE_ACCESS (--run
+ *   is a file), E_JOURNAL_MISMATCH (other model/options or changed samples file), E_SAMPLES_INVALID, ….
  * @example
  * const run = runInference({ samples: "samples/ablation/localization.json", images: "images",
  *   model: { family: "smoke" }, run: "/content/drive/MyDrive/runs/smoke", end: "tail" });
@@ -74,11 +78,20 @@ export function runInference(options: RunInferenceOptions): RunHandle {
   }
   const role = resolveRole(options);
   const tuning = resolveTuning(options, threads);
+  // Checked here, not when the model loads: a bad option or provider fails before any weights are read.
+  const modelIdentity = checkModelSpec(options.model);
+  validateRuntimeOptions(options.runtime ?? {});
   const workerId = newWorkerId();
 
   return startRun(workerId, async (emit, signal) => {
     const samples = await loadSamples(samplesPath);
     const sha256 = await sha256File(samplesPath);
+    await checkRunInputs({
+      imagesDir,
+      runDir,
+      model: modelIdentity,
+      samples: { path: samplesPath, sha256, count: samples.length },
+    });
     const localizer = options.localizer ?? (await createLocalizer(options.model, options.runtime));
     const pool = threads > 0 ? createPreparePool({ threads }) : undefined;
     const prepare: PrepareFn =

@@ -3,10 +3,10 @@
  * ahead of the model (bounded prefetch), runs `localize` once per image group on this thread, journals every
  * sample, and skips what other workers finished. Resolved options + a Localizer + a prepare fn → RunHandle.
  */
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isGritlocError } from "../errors.js";
+import { makeFolder } from "../make-folder.js";
 import type { Localization, Localizer } from "../models/localizer.js";
 import type { PreparedImage, PrepareSpec } from "../vision/prepare.js";
 import { ChunkClaims } from "./chunk-claims.js";
@@ -183,7 +183,7 @@ class InferenceWorker {
     const { config } = this;
     const info = this.deps.localizer.info;
     this.modelName = `${info.family}/${info.model}`;
-    await mkdir(join(config.runDir, "journal"), { recursive: true });
+    await makeFolder(join(config.runDir, "journal"));
     this.manifest = await openRunManifest(config.runDir, {
       format: RUN_FORMAT,
       modelSpec: config.modelSpec,

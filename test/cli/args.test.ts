@@ -3,7 +3,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseFlagsOnly, parseOptionFlags } from "../../src/cli/args.js";
+import {
+  conflictingFlags,
+  parseChoiceFlag,
+  parseFlagsOnly,
+  parseOptionFlags,
+  requireFlag,
+} from "../../src/cli/args.js";
 
 test("--option values are read as JSON when they parse, else kept as text; the first = splits", () => {
   assert.deepEqual(parseOptionFlags(["a=0.5", "b=[100,200]", "c=true", "d=hf", "e=x=y", "f="], "a=1"), {
@@ -33,10 +39,47 @@ test("parseFlagsOnly returns the flags and rejects positional arguments", () => 
   assert.deepEqual(parseFlagsOnly(["--out", "o"], spec), { out: "o" });
   assert.throws(
     () => parseFlagsOnly(["--out", "o", "extra", "more"], spec),
-    /Expected flags only \(see --help\) for arguments but received "extra more"/,
+    /GritlocError: unexpected arguments "extra" "more": this command takes flags only \(a value goes right after its flag\)\. /,
   );
   assert.throws(
     () => parseFlagsOnly(["--bogus"], spec),
-    /Unknown option '--bogus'.* Run with --help for usage\./,
+    /GritlocError: unknown flag --bogus\. Run with --help for usage\.$/,
   );
+});
+
+test("flag errors read like a person wrote them: unknown (with a did-you-mean), missing value, stray value", () => {
+  const spec = { samples: { type: "string" }, json: { type: "boolean" } } as const;
+  const cases: [string[], string][] = [
+    [["--smaples", "s.json"], "unknown flag --smaples. Did you mean --samples? Run with --help for usage."],
+    [["--output", "o"], "unknown flag --output. Run with --help for usage."],
+    [["--samples"], "--samples needs a value. Run with --help for usage."],
+    [
+      ["--samples", "-1"],
+      '--samples needs a value, and "-1" looks like a flag: write --samples=-1 for a value that starts with "-". ' +
+        "Run with --help for usage.",
+    ],
+    [["--json=yes"], "--json takes no value. Run with --help for usage."],
+  ];
+  for (const [argv, message] of cases) {
+    assert.throws(() => parseFlagsOnly(argv, spec), { code: "E_INVALID_OPTION", message }, argv.join(" "));
+  }
+});
+
+test("requireFlag, conflictingFlags and parseChoiceFlag name the flags in plain words", () => {
+  assert.throws(() => requireFlag(undefined, "samples"), {
+    message: "--samples is required. Run with --help for usage.",
+  });
+  assert.throws(() => requireFlag("", "out", "(or --zip FILE)"), {
+    message: "--out is empty; give it a value (or --zip FILE). Run with --help for usage.",
+  });
+  assert.equal(requireFlag("s.json", "samples"), "s.json");
+  assert.equal(
+    conflictingFlags("end", "shard").message,
+    "use either --end or --shard, not both. Run with --help for usage.",
+  );
+  assert.equal(parseChoiceFlag("tail", "end", ["head", "tail"]), "tail");
+  assert.throws(() => parseChoiceFlag("tial", "end", ["head", "tail"]), {
+    code: "E_INVALID_OPTION",
+    message: 'Expected "head" or "tail" for --end but received "tial" of type string. Did you mean "tail"?',
+  });
 });

@@ -133,7 +133,7 @@ test("SIGKILLed 20 times at random points and resumed, infer merges to exactly t
   );
 });
 
-test("Ctrl-C (SIGINT) stops infer gracefully: summary, exit 0, an end record, and the rest resumes", async () => {
+test("Ctrl-C (SIGINT) stops infer gracefully: summary, exit 130, an end record, and the rest resumes", async () => {
   const f = await createRunFixture({ samples: 40, maxPerImage: 4, images: "png", imageSize: 24 });
   try {
     const runDir = join(f.root, "interrupted");
@@ -149,8 +149,9 @@ test("Ctrl-C (SIGINT) stops infer gracefully: summary, exit 0, an end record, an
       await sleep(20);
     }
     child.kill("SIGINT");
-    assert.deepEqual(await exited(child), { code: 0, signal: null });
-    assert.match(stdout, /^stopped: \d+ predictions and 0 failures by worker/);
+    // 130, not 0: `infer && merge` must not merge the unfinished run.
+    assert.deepEqual(await exited(child), { code: 130, signal: null });
+    assert.match(stdout, /^stopped: \d+ predictions? and 0 failures by worker/);
     assert.match(stdout, /Resume with the same command/);
     const [name] = await journalNames(runDir);
     const lines = (await readFile(join(runDir, "journal", name), "utf8")).trimEnd().split("\n");

@@ -50,7 +50,7 @@ test("infer flags map to runInference options and a smoke ModelSpec", () => {
 test("slicvit needs --weights and --vocab; --shard and --shard-only map to the role options", () => {
   assert.throws(
     () => inferOptions([...base, "--model", "slicvit", "--vocab", "v"]),
-    /Expected a value \(required\) for --weights/,
+    /: --weights is required with --model slicvit\. Run with --help for usage\.$/,
   );
   const options = inferOptions([
     ...base,
@@ -86,16 +86,19 @@ test("bad infer flags are usage errors that name the flag", async () => {
       [...base, "--model", "resnet"],
       /Expected one of smoke, slicvit(, \w+)* for --model but received "resnet"/,
     ],
-    [[...base], /Expected a value \(required\) for --model/],
+    [[...base], /\]: --model is required\. Run with --help for usage\./],
     [[...base, "--model", "smoke", "--end", "middle"], /Expected "head" or "tail" for --end/],
-    [[...base, "--model", "smoke", "--end", "head", "--shard", "1/2"], /either --end or --shard, not both/],
+    [
+      [...base, "--model", "smoke", "--end", "head", "--shard", "1/2"],
+      /\]: use either --end or --shard, not both\. /,
+    ],
     [[...base, "--model", "smoke", "--shard", "3/2"], /Expected a shard "k\/N" with 1 ≤ k ≤ N/],
     [[...base, "--model", "smoke", "--limit", "1.5"], /Expected an integer ≥ 0 for --limit/],
     [
       [...base, "--model", "smoke", "--option", "alpha"],
       /Expected key=value \(e\.g\. --option alpha=0\.5\) for --option/,
     ],
-    [["--images", "i", "--run", "r", "--model", "smoke"], /Expected a value \(required\) for --samples/],
+    [["--images", "i", "--run", "r", "--model", "smoke"], /\]: --samples is required\. /],
   ];
   for (const [argv, message] of cases) {
     const io = captureIo();

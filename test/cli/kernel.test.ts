@@ -87,7 +87,7 @@ test("kernel without an action, or with extra arguments, is a usage error (exit 
   assert.match(extra.err.join(""), /Expected flags only after install for arguments but received "now"/);
   const flag = captureIo();
   assert.equal(await main(["kernel", "install", "--user"], flag), 2);
-  assert.match(flag.err.join(""), /Unknown option '--user'/);
+  assert.match(flag.err.join(""), /unknown flag --user\. Run with --help for usage\./);
 });
 
 test("kernel --help shows the usage", async () => {

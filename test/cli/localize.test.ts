@@ -94,18 +94,41 @@ test("heatmap file names get a query suffix only when there are several queries"
 
 test("usage errors exit 2 and name the flag", async () => {
   const cases: [string[], RegExp][] = [
-    [["localize", "--model", "smoke", "-q", "x"], /a value \(required\) for --image/],
-    [["localize", "--model", "smoke", "--image", "a.png"], /at least one query for --query/],
+    [["localize", "--model", "smoke", "-q", "x"], /--image is required\. /],
+    [["localize", "--model", "smoke", "--image", "a.png"], /--query is required \(-q TEXT, one or more\)/],
+    [
+      ["localize", "--model", "smoke", "--image", "a.png", "-q", ""],
+      /Expected a non-empty text for --query but received ""/,
+    ],
     [
       ["localize", "--model", "owl", "--image", "a.png", "-q", "x"],
-      /"slicvit", "smoke" or "owlvit" for --model but received "owl"/,
+      /"slicvit", "smoke" or "owlvit" for --model but received "owl" of type string\. Did you mean owlvit\?/,
     ],
-    [["localize", "--image", "a.png", "-q", "x", "--vocab", vocab], /a value \(required\) for --weights/],
+    [
+      ["localize", "--image", "a.png", "-q", "x", "--vocab", vocab],
+      /--weights is required with --model slicvit\. /,
+    ],
     [
       ["localize", "--model", "smoke", "--image", "a.png", "-q", "x", "--threads", "0"],
       /an integer ≥ 1 for --threads/,
     ],
-    [["localize", "--bogus"], /Unknown option '--bogus'/],
+    [["localize", "--bogus"], /unknown flag --bogus\. Run with --help for usage\./],
+    // Checked before the (missing) image is decoded and the (missing) weights are read.
+    [
+      [
+        "localize",
+        "--weights",
+        "/nope.safetensors",
+        "--vocab",
+        "/nope",
+        "--image",
+        "/nope.png",
+        "-q",
+        "x",
+      ].concat(["--alpha=-1"]),
+      /Expected a finite number ≥ 0 for alpha but received -1/,
+    ],
+    [["localize", "--imgae", "a.png"], /unknown flag --imgae\. Did you mean --image\? /],
   ];
   for (const [argv, message] of cases) {
     const io = captureIo();

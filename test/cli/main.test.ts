@@ -6,7 +6,10 @@ import { captureIo } from "../support/cli-io.js";
 test("an unknown command exits 2 and names the command", async () => {
   const io = captureIo();
   assert.equal(await main(["frobnicate"], io), 2);
-  assert.match(io.err.join(""), /unknown command 'frobnicate'/);
+  assert.equal(io.err.join(""), "error: unknown command 'frobnicate'. Run 'gritloc --help' for the list.\n");
+  const near = captureIo();
+  assert.equal(await main(["valdiate"], near), 2);
+  assert.match(near.err.join(""), /unknown command 'valdiate'\. Did you mean 'gritloc validate'\?/);
 });
 
 test("--help lists the commands and exits 0", async () => {

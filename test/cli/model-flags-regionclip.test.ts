@@ -67,7 +67,7 @@ test("the fetched files fill the flags left out; a flag given wins over the fetc
   // Another family's fallback is not used.
   assert.throws(
     () => spec({}, { fallback: { family: "owlvit", weights: "w", vocab: "v" } }),
-    /Expected a value \(required\) for --weights/,
+    /--weights is required with --model regionclip/,
   );
 });
 
@@ -77,7 +77,7 @@ test("flags RegionCLIP does not read are errors naming the flag", () => {
     /no value with --model regionclip for --alpha/,
   );
   assert.throws(() => spec({ weights: "w", vocab: "v", config: "c.json" }), /--config/);
-  assert.throws(() => spec({ weights: "w" }), /Expected a value \(required\) for --vocab/);
+  assert.throws(() => spec({ weights: "w" }), /--vocab is required with --model regionclip/);
 });
 
 test("other families refuse the RegionCLIP-only flags", () => {

@@ -9,7 +9,7 @@ import { type ModelFlags, modelFamilyFromFlags, modelSpecFromFlags } from "../..
 const slicvit: ModelFlags = { model: "slicvit", weights: "w.safetensors", vocab: "v.txt.gz" };
 
 test("without rules --model is required and every family is listed in the error", () => {
-  assert.throws(() => modelSpecFromFlags({}), /Expected a value \(required\) for --model/);
+  assert.throws(() => modelSpecFromFlags({}), /^GritlocError: --model is required\. /);
   assert.throws(
     () => modelSpecFromFlags({ model: "yolo" }),
     /Expected one of smoke, slicvit, owlvit for --model but received "yolo"/,
@@ -71,9 +71,9 @@ test("each family maps its flags; --alpha and --n-segments win over --option val
 
 test("bad model flags name the flag", () => {
   const cases: [ModelFlags, RegExp][] = [
-    [{ model: "slicvit", vocab: "v" }, /Expected a value \(required\) for --weights but received undefined/],
-    [{ ...slicvit, vocab: "" }, /Expected a value \(required\) for --vocab but received ""/],
-    [{ model: "owlvit", weights: "w", vocab: "v" }, /a value \(required\) for --config/],
+    [{ model: "slicvit", vocab: "v" }, /--weights is required with --model slicvit\./],
+    [{ ...slicvit, vocab: "" }, /--vocab is empty; give it a value with --model slicvit\./],
+    [{ model: "owlvit", weights: "w", vocab: "v" }, /--config is required with --model owlvit\./],
     [{ model: "smoke", seed: "-1" }, /Expected an integer ≥ 0 for --seed/],
     [{ ...slicvit, alpha: "x" }, /Expected a finite number for --alpha but received "x"/],
     [{ ...slicvit, "n-segments": "10,0" }, /Expected an integer ≥ 1 for --n-segments but received "0"/],
@@ -109,7 +109,7 @@ test("a fallback fills the file flags left out (flags win) and names the model, 
   });
   assert.throws(
     () => modelSpecFromFlags({ model: "slicvit" }, { fallback }),
-    /a value \(required\) for --weights/,
+    /--weights is required with --model slicvit\./,
   );
   // An inline config object is no path for --config.
   const inline = { family: "slicvit", weights: "W", vocab: "V", config: { embed_dim: 8 } } as const;

@@ -210,7 +210,7 @@ test("the two GRIT examples (Open Images + NYUv2, no COCO) are a partial ground 
   assert.match(text.out.join(""), /newSrc +– +not covered/);
 });
 
-test("no parameter count anywhere is a usage error that names the flag", async () => {
+test("a bare localization.json scores without a parameter count (only submit needs one)", async () => {
   const preds = join(tmp, "no-params.json");
   writeFileSync(
     preds,
@@ -224,17 +224,51 @@ test("no parameter count anywhere is a usage error that names the flag", async (
     "--predictions",
     preds,
   ];
-  assert.equal(await main(args, io), 2);
-  assert.match(io.err.join(""), /No parameter count for .*no-params\.json.*--params-millions N/);
+  assert.equal(await main(args, io), 0, io.err.join(""));
+  assert.match(io.out.join(""), /params: not given;/);
+  const json = captureIo();
+  assert.equal(await main([...args, "--json"], json), 0);
+  const metrics = JSON.parse(json.out.join(""));
+  assert.equal(metrics.params, undefined);
+  assert.equal(typeof metrics["overall.mean"], "number");
 });
 
 test("missing flags and stray arguments are usage errors", async () => {
   const io = captureIo();
   assert.equal(await main(["score", "--predictions", "p.json"], io), 2);
-  assert.match(io.err.join(""), /Expected a value \(required\) for --samples/);
+  assert.match(io.err.join(""), /--samples is required\. /);
   const stray = captureIo();
   assert.equal(await main(["score", "extra"], stray), 2);
-  assert.match(stray.err.join(""), /Expected flags only \(see --help\) for arguments but received "extra"/);
+  assert.match(stray.err.join(""), /unexpected argument "extra": this command takes flags only/);
+});
+
+test("score counts an inverted box once and warns about boxes outside the image, scoring both as given", async () => {
+  const preds = join(tmp, "edge-boxes.json");
+  writeFileSync(
+    preds,
+    JSON.stringify([
+      { example_id: "example-localization_0", confidence: 0.5, bboxes: [[484, 308, 414, 263]] },
+      { example_id: "example-localization_1", confidence: 0.5, bboxes: [[-10, 560, 881, 800]] },
+    ]),
+  );
+  const io = captureIo();
+  const args = [
+    "score",
+    "--samples",
+    fixturePath("grit", "examples", "samples.json"),
+    "--predictions",
+    preds,
+  ];
+  assert.equal(await main([...args, "--allow-missing-partitions", "--json"], io), 0, io.err.join(""));
+  const err = io.err.join("");
+  assert.match(
+    err,
+    /^warn: 1 box has x2 < x1 or y2 < y1; it scores IoU 0 \(a submission zip would reject them\)$/m,
+  );
+  assert.match(
+    err,
+    /^warn: 1 box lies partly outside its image, e\.g\. entry 1 .*bboxes\[0\] \[-10,560,881,800\] has x1 < 0 and y2 > 767 \(the image height\)\. GRIT's scorer \(metrics\/localization\.py\) accepts them/m,
+  );
 });
 
 test("a rebuilt ground truth (gt-report.json, no COCO): banner, not-covered rows, JSON nulls with coverage", async () => {

@@ -85,7 +85,7 @@ test("gritloc setup verify exits 1 and names what is missing", async () => {
 
 test("setup usage errors exit 2 with the flag named", async () => {
   const cases: [string[], RegExp][] = [
-    [["setup", "grit", "--subset", "ablation"], /Expected a value \(required\) for --root/],
+    [["setup", "grit", "--subset", "ablation"], /--root is required\. Run with --help for usage\./],
     [
       ["setup", "grit", "--root", dir, "--subset", "val"],
       /Expected "ablation" or "test" for --subset but received "val"/,

@@ -110,3 +110,18 @@ test("a bad subset or parameter count is a usage error", async () => {
   assert.equal(await main([...base, "--params-millions", "87.9", "--subset", "test"], params), 2);
   assert.match(params.err.join(""), /Expected an integer ≥ 0 for --params-millions but received "87\.9"/);
 });
+
+test("a box partly outside its image is submitted as it is, with a warning", async () => {
+  const outside = { ...e1, bboxes: [[646, 560, 1100, 650]] }; // the image is 1024 wide
+  const out = join(tmp, "outside.zip");
+  const io = captureIo();
+  const args = ["submit", "--samples", samples, "--predictions", writePreds("outside.json", [e0, outside])];
+  assert.equal(await main([...args, "--params-millions", "1", "--subset", "ablation", "--out", out], io), 0);
+  assert.match(io.out.join(""), /^wrote .*outside\.zip \(2 predictions, \d+ bytes\)\n$/);
+  assert.match(
+    io.err.join(""),
+    /^warn: 1 box lies partly outside its image, e\.g\. entry 1 .* has x2 > 1024 \(the image width\)\. GRIT's scorer/,
+  );
+  const files = unzipSync(readFileSync(out));
+  assert.deepEqual(JSON.parse(strFromU8(files["ablation/localization.json"]))[1], outside);
+});

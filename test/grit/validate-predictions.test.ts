@@ -79,7 +79,7 @@ test("confidence outside [0, 1] or not a number is reported", () => {
   );
 });
 
-test("boxes of the wrong length, with non-numbers, or inverted are reported one by one", () => {
+test("boxes of the wrong length, with non-numbers, or inverted are reported one by one (one problem per box)", () => {
   const problems = validatePredictions(samples, [
     loose({
       exampleId: "a",
@@ -103,6 +103,7 @@ test("boxes of the wrong length, with non-numbers, or inverted are reported one 
       bboxes: [
         [10, 0, 5, 3],
         [0, 9, 5, 3],
+        [10, 9, 5, 3],
       ],
     },
     loose({ exampleId: "d", confidence: 0.5, bboxes: { x1: 0 } }),
@@ -122,6 +123,7 @@ test("boxes of the wrong length, with non-numbers, or inverted are reported one 
       ["bboxes", 'entry 1 (example_id "b"): bboxes[1][2] is not a number: null'],
       ["inverted_box", 'entry 2 (example_id "c"): bboxes[0] has x2 < x1 ([10,0,5,3])'],
       ["inverted_box", 'entry 2 (example_id "c"): bboxes[1] has y2 < y1 ([0,9,5,3])'],
+      ["inverted_box", 'entry 2 (example_id "c"): bboxes[2] has x2 < x1 and y2 < y1 ([10,9,5,3])'],
       ["bboxes", 'entry 3 (example_id "d"): bboxes must be a list of [x1, y1, x2, y2], got an object'],
     ],
   );

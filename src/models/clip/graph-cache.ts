@@ -3,9 +3,10 @@
  * every build option, so a checkpoint is converted once per machine. Key + builder → path of the `.onnx` file.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createLogger } from "../../logger.js";
+import { makeFolder } from "../../make-folder.js";
 import type { OnnxModel } from "../../onnx/graph-builder.js";
 import { writeModelFiles } from "../../onnx/model-writer.js";
 
@@ -36,7 +37,7 @@ export async function cachedGraph(
     log.debug(`using cached graph ${path}`);
     return path;
   }
-  mkdirSync(dir, { recursive: true });
+  await makeFolder(dir); // fails fast (E_FILE_ACCESS) where Node's recursive mkdir would spin, e.g. below /proc
   const started = Date.now();
   await writeModelFiles(build(), path);
   log.info(`built ${kind} graph in ${((Date.now() - started) / 1000).toFixed(1)} s → ${path}`);
