@@ -4,10 +4,11 @@
  * checked, and only verified bytes are renamed into place; bad bytes are deleted, never left.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GritlocError, invalidOption } from "../errors.js";
+import { makeFolder } from "../make-folder.js";
 import type { DownloadEvent } from "./download-events.js";
 import {
   isGoogleDriveDownload,
@@ -368,7 +369,7 @@ export async function downloadFile(
     emit({ type: "download-done", ...reused });
     return reused;
   }
-  await mkdir(dirname(path), { recursive: true });
+  await makeFolder(dirname(path), path);
   const retries = options.retries ?? 5;
   const ctx: AttemptContext = { url, path, options, emit, highWater: (await fileSize(`${path}.part`)) ?? 0 };
   let failures = 0;

@@ -6,10 +6,11 @@
  * everything would waste disk).
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { GritlocError } from "../errors.js";
+import { makeFolder } from "../make-folder.js";
 import { extractTarGz } from "./tar-reader.js";
 import { extractZipMember, listZip } from "./zip-reader.js";
 
@@ -45,7 +46,7 @@ async function extractWithUnzip(archive: string, wanted: [string, string][]): Pr
   const first = wanted[0];
   if (first === undefined) return [];
   const staging = join(dirname(first[1]), `.unzip-${process.pid}-${randomBytes(4).toString("hex")}`);
-  await mkdir(staging, { recursive: true });
+  await makeFolder(staging);
   try {
     for (let i = 0; i < wanted.length; i += 500) {
       const batch = wanted.slice(i, i + 500);
@@ -67,7 +68,7 @@ async function extractWithUnzip(archive: string, wanted: [string, string][]): Pr
     }
     const written: string[] = [];
     for (const [name, out] of wanted) {
-      await mkdir(dirname(out), { recursive: true });
+      await makeFolder(dirname(out), out);
       await rename(join(staging, name), out);
       written.push(out);
     }

@@ -4,10 +4,11 @@
  * by id, distorted images made from GRIT's deltas), then every image decoded and setup-report.json written.
  * Each step first looks at what is on disk, so a rerun of a complete setup makes no network request.
  */
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { GritlocError, invalidOption } from "../errors.js";
 import { loadSamples } from "../grit/samples.js";
+import { makeFolder } from "../make-folder.js";
 import { extractArchive, type ZipExtractor } from "./extract-archive.js";
 import { fetchArchive } from "./fetch-archive.js";
 import { ensureSamples } from "./fetch-samples.js";
@@ -221,7 +222,7 @@ export async function setupGrit(options: SetupGritOptions): Promise<SetupReport>
     downloads: [],
     errors: [],
   };
-  await mkdir(root, { recursive: true });
+  await makeFolder(root);
   const samplesFile = await ensureSamples(ctx, options.subset, task);
   const samples = await loadSamples(samplesFile);
   const plan = planImages(samples, manifest);

@@ -2,7 +2,7 @@
  * `gritloc visualize` as a library call: samples + predictions (+ ground truth) files and an images folder →
  * a grid PNG or a self-contained report.html (grid, score histogram, summary).
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { GritlocError, invalidOption } from "../errors.js";
 import type { BoxXyxy } from "../grit/box.js";
@@ -12,6 +12,7 @@ import { type GritSample, loadSamples } from "../grit/samples.js";
 import type { SubmissionEntry } from "../grit/submission.js";
 import { formatPredictionProblems, validatePredictions } from "../grit/validate-predictions.js";
 import { createLogger } from "../logger.js";
+import { makeFolder } from "../make-folder.js";
 import { decodeImage } from "../vision/decode.js";
 import type { PlotlyFigure } from "./figure.js";
 import { gridFigure } from "./grid-figure.js";
@@ -216,7 +217,7 @@ export async function visualizePredictionFiles(
     `showing ${views.length} samples (${groundTruth.size} with ground truth, ${scores.length} scored)`,
   );
 
-  await mkdir(dirname(options.outPath), { recursive: true });
+  await makeFolder(dirname(options.outPath), options.outPath);
   if (format === "png") {
     await renderPng(grid, options.outPath, { scale });
   } else {

@@ -84,6 +84,19 @@ test("submit --out below /proc fails at once instead of hanging in mkdir", { tim
   assert.match(err, /^error \[E_FILE_ACCESS\]: cannot write \/proc\/gritloc-no-such-folder\/x\.zip: /);
 });
 
+test("setup --root below /proc fails at once instead of hanging in mkdir", { timeout: 30_000 }, async () => {
+  const { code, err } = await run([
+    "setup",
+    "grit",
+    "--root",
+    "/proc/gritloc-no-such-folder/grit",
+    "--subset",
+    "ablation",
+  ]);
+  assert.equal(code, 1);
+  assert.match(err, /^error \[E_FILE_ACCESS\]: cannot write \/proc\/gritloc-no-such-folder\/grit: /);
+});
+
 test("validate on an unreadable file: E_FILE_ACCESS naming it", async () => {
   const unreadable = join(tmp, "unreadable.json");
   writeFileSync(unreadable, "[]");
