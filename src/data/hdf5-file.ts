@@ -3,7 +3,7 @@
  * dtype and shape. The only module that imports h5wasm; its node build reads the file in place (no copy
  * into memory), so slices of the 2.8 GB NYUv2 file are cheap.
  */
-import h5wasm from "h5wasm/node";
+import h5wasm, { Reference } from "h5wasm/node";
 import { GritlocError } from "../errors.js";
 
 export type NumericDtype =
@@ -110,6 +110,36 @@ export class Hdf5Reader {
     const { dataset, dtype } = this.dataset(name);
     const data = dataset.slice(ranges.map(([a, b]) => [a, b])) as NumericArray;
     return { dtype, shape: ranges.map(([a, b]) => b - a), data };
+  }
+
+  /**
+   * A MATLAB cell array of strings, as a v7.3 file stores it (e.g. nyu_depth_v2_labeled.mat's `names`): a
+   * dataset of object references, each to a uint16 array of UTF-16 code units (an empty string is a
+   * placeholder marked `MATLAB_empty`). Returned in storage order (MATLAB's column-major order).
+   * @throws GritlocError E_NOT_FOUND without such a dataset, E_DATA_INVALID when it is not a cell of strings.
+   */
+  readCellStrings(name: string): string[] {
+    const dataset = this.file.get(name);
+    if (!(dataset instanceof h5wasm.Dataset)) {
+      throw new GritlocError("E_NOT_FOUND", `${this.path} has no dataset "${name}".`);
+    }
+    const notCell = () =>
+      new GritlocError(
+        "E_DATA_INVALID",
+        `${this.path}: "${name}" is not a MATLAB cell array of strings (object references to char arrays).`,
+      );
+    const refs = dataset.value;
+    if (!Array.isArray(refs)) throw notCell();
+    return refs.map((ref: unknown) => {
+      const target: unknown = ref instanceof Reference ? this.file.dereference(ref) : null;
+      if (!(target instanceof h5wasm.Dataset)) throw notCell();
+      if (target.attrs.MATLAB_empty !== undefined) return "";
+      const chars = target.value;
+      if (!(chars instanceof Uint16Array)) throw notCell();
+      let text = "";
+      for (const code of chars) text += String.fromCharCode(code);
+      return text;
+    });
   }
 
   close(): void {
