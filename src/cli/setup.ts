@@ -51,7 +51,7 @@ function formatEta(seconds: number | null): string {
  * Draws setup events with cli-progress on `io.stderr`: on a terminal one MultiBar redrawn in place; elsewhere
  * (notebooks, CI) one bar per phase or download, printed as a line when it starts, every 10 s and when it ends.
  */
-class ProgressView {
+export class ProgressView {
   private readonly multi: cliProgress.MultiBar | null;
   private readonly options: cliProgress.Options;
   private readonly active = new Map<string, cliProgress.SingleBar>();
