@@ -83,6 +83,27 @@ export type ProxyContext = Pick<
   | "errors"
 >;
 
+/**
+ * The rebuilt ground truth's rules as the proxy applies them: its negatives are always verified absent, and
+ * box sizes are the stored image sizes (EXIF orientation is not read here).
+ */
+function resolveProxyRules(rules: Partial<GtRules> = {}): GtRules {
+  if (rules.openImagesNegatives === "no-box") {
+    throw invalidOption(
+      "rules.openImagesNegatives",
+      '"verified-absent" (the proxy draws negatives only from classes verified absent)',
+      rules.openImagesNegatives,
+    );
+  }
+  if (rules.exifRotation === "apply")
+    throw invalidOption(
+      "rules.exifRotation",
+      '"ignore" (the proxy scales boxes to the stored size)',
+      rules.exifRotation,
+    );
+  return resolveGtRules({ ...rules, openImagesNegatives: "verified-absent" });
+}
+
 function checkOptions(options: BuildProxyOptions): void {
   if (typeof options.root !== "string" || options.root === "")
     throw invalidOption("root", "a folder path", options.root);
@@ -258,7 +279,7 @@ async function measureImages(ctx: ProxyContext, ids: readonly string[]) {
 export async function buildProxy(options: BuildProxyOptions): Promise<ProxyReport> {
   checkOptions(options);
   const sampling = resolveProxySampling(options);
-  const rules = resolveGtRules(options.rules);
+  const rules = resolveProxyRules(options.rules);
   const root = resolve(options.root);
   const manifest =
     typeof options.manifest === "object" ? options.manifest : await loadProxyManifest(options.manifest);

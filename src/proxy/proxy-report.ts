@@ -38,6 +38,18 @@ const LABEL =
   "validation, NYUv2 train) with gritloc's own corruptions. Unofficial: its numbers are not comparable in " +
   "absolute terms to GRIT leaderboard numbers.";
 
+/** The proxy's own sampling and layout rules, in words (recorded in both reports). */
+export const PROXY_RULES = {
+  negatives:
+    "verified absent only: Open Images classes with a human image label of Confidence 0 (and no box, hierarchy included), COCO categories without an instance on the image, NYUv2 names not in the image's label map",
+  cocoBoxes: "[x, y, x+w, y+h] rounded and clipped to [0, W-1] x [0, H-1]; crowd annotations kept as one box",
+  openImagesIds:
+    "open_images_loc_validation_<imageid>_<MID> or _<query>_<imageid>, by a seeded draw in GRIT ablation's proportion (8,071 : 6,351); the layout carries no meaning",
+  nyuv2Ids:
+    "positives nyuv2_loc_train_<n>_<name>, negatives nyuv2_loc_train_<name>_<n> (as GRIT's layouts most likely split)",
+  cocoIds: "coco_loc_val2017_<query>_<imageid>, distorted twins with the suffix _dist",
+} as const;
+
 export interface ProxyCounts {
   readonly total: number;
   readonly bySource: Readonly<
@@ -61,7 +73,10 @@ export interface ProxyReport {
   readonly size: ProxySampling["size"];
   readonly seed: number;
   readonly sampling: ProxySampling;
-  readonly rules: GtRules & { readonly negatives: string; readonly cocoBoxes: string };
+  /** The rebuilt ground truth's rules, as applied to Open Images and NYUv2. */
+  readonly rules: GtRules;
+  /** What only the proxy decides (negatives, COCO boxes, id layouts). */
+  readonly proxyRules: typeof PROXY_RULES;
   readonly corruptions: typeof CORRUPTIONS;
   readonly annotations: readonly AnnotationFile[];
   readonly counts: ProxyCounts;
@@ -149,12 +164,8 @@ export async function writeProxyOutputs(out: ProxyOutputs): Promise<ProxyReport>
     size: out.sampling.size,
     seed: out.sampling.seed,
     sampling: out.sampling,
-    rules: {
-      ...out.rules,
-      negatives:
-        "verified-absent: Open Images human labels with Confidence 0, COCO categories with no instance, NYUv2 names not in the image's label map",
-      cocoBoxes: "round-clip: [x, y, x+w, y+h] rounded, clipped to [0, W-1] x [0, H-1]; crowd boxes kept",
-    },
+    rules: out.rules,
+    proxyRules: PROXY_RULES,
     corruptions: CORRUPTIONS,
     annotations: out.files.files,
     counts,
@@ -183,6 +194,7 @@ export async function writeProxyOutputs(out: ProxyOutputs): Promise<ProxyReport>
     size: report.size,
     partitions: counts.byPartition,
     rules: report.rules,
+    proxyRules: PROXY_RULES,
     report: "../../proxy-report.json",
   };
   await writeFileAtomic(paths.gtReport, `${JSON.stringify(gtReport, null, 2)}\n`);

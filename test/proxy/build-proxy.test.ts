@@ -233,3 +233,29 @@ test("an interrupted build resumes without downloading anything twice", async ()
   await buildProxy(options(root, { seed: 9, cacheDir: join(dir, "cache-d") }));
   assert.equal(server.requests.length, quiet);
 });
+
+test("proxy build refuses rules that contradict how the proxy draws, and bad sampling options, before any work", async () => {
+  const cases: [Partial<BuildProxyOptions>, RegExp][] = [
+    [
+      { rules: { openImagesNegatives: "no-box" } },
+      /Expected "verified-absent".* for rules\.openImagesNegatives/,
+    ],
+    [{ rules: { exifRotation: "apply" } }, /for rules\.exifRotation/],
+    [
+      { negativeFraction: 0.5 },
+      /Expected a share from 0\.15 to 0\.45 for negativeFraction but received 0\.5/,
+    ],
+    [{ seed: -1 }, /for seed/],
+    [{ sources: { coco: { cap: -1 } } }, /for sources\.coco\.cap/],
+  ];
+  const before = server.requests.length;
+  for (const [extra, message] of cases) {
+    await assert.rejects(buildProxy(options("never", extra)), (e: Error) => {
+      assert.ok(isGritlocError(e, "E_INVALID_OPTION"), e.message);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  assert.equal(server.requests.length, before);
+  assert.equal(existsSync(join(dir, "never")), false);
+});
