@@ -79,6 +79,14 @@ test("gritloc proxy build --size small → infer --model smoke → merge → sco
   const table = captureIo();
   assert.equal(await main(scoreArgs, table), 0, table.err.join(""));
   assert.match(table.out.join(""), /deldist/);
+
+  // visualize reads the proxy's ground truth and images (twins included) as it reads GRIT's.
+  const html = join(dir, "report.html");
+  const twinId = report.twins[0].exampleId as string;
+  const viz = captureIo();
+  const vizArgs = ["visualize", "--samples", groundTruth, "--predictions", predictions, "--images", join(root, "images")];
+  assert.equal(await main([...vizArgs, "--out", html, "--ids", twinId], viz), 0, viz.err.join(""));
+  assert.match(await readFile(html, "utf8"), new RegExp(twinId));
 });
 
 test("gritloc proxy refuses an unknown action or size", async () => {
