@@ -2,11 +2,17 @@
  * `gritloc proxy build`: flags → `buildProxy`, with setup's progress bars and a summary of what was written
  * (counts per source and partition, shortfalls, missing images). Exits 1 when samples were left out.
  */
-
 import { invalidOption } from "../errors.js";
+import type { GtRules } from "../gt/gt-rules.js";
 import { buildProxy } from "../proxy/build-proxy.js";
 import type { ProxyReport } from "../proxy/proxy-report.js";
-import { parseCommandArgs, parseIntegerFlag, parseNumberFlag, requireFlag } from "./args.js";
+import {
+  parseCommandArgs,
+  parseIntegerFlag,
+  parseNumberFlag,
+  parseOptionFlags,
+  requireFlag,
+} from "./args.js";
 import type { CliCommand } from "./command.js";
 import { ProgressView } from "./setup.js";
 
@@ -19,6 +25,7 @@ const spec = {
   "negative-fraction": { type: "string" },
   "distorted-fraction": { type: "string" },
   concurrency: { type: "string" },
+  rule: { type: "string", multiple: true },
 } as const;
 
 function summary(report: ProxyReport): string {
@@ -53,7 +60,8 @@ function summary(report: ProxyReport): string {
 export const proxyCommand: CliCommand = {
   summary: "Build GRIT-proxy: a local localization set with public ground truth for every partition",
   usage: `Usage: gritloc proxy build --root DIR [--size small|full] [--seed N] [--manifest FILE] [--cache DIR]
-                          [--negative-fraction F] [--distorted-fraction F] [--concurrency N]
+                          [--negative-fraction F] [--distorted-fraction F] [--rule NAME=VALUE ...]
+                          [--concurrency N]
 
   build    draws a GRIT-format localization set from public annotations, deterministically from them and the
            seed: COCO val2017 (sameSrc, ~10 % with distorted twins made by gritloc's own corruptions), Open
@@ -69,6 +77,8 @@ export const proxyCommand: CliCommand = {
   --cache DIR              keep annotation files and the NYUv2 .mat here (default DIR/downloads)
   --negative-fraction F    share of negatives per source, 0.15 to 0.45 (default 0.25)
   --distorted-fraction F   share of COCO samples with a distorted twin (default 0.1)
+  --rule NAME=VALUE        a ground-truth rule of 'gritloc gt build' (repeatable), e.g. openImagesGroupOf=drop;
+                           negatives are always verified absent and boxes scale to the stored image size
   --concurrency N          parallel downloads (default 8)`,
 
   async run(argv, io) {
@@ -83,6 +93,7 @@ export const proxyCommand: CliCommand = {
     };
     const negativeFraction = number("negative-fraction");
     const distortedFraction = number("distorted-fraction");
+    const rules = parseOptionFlags(flags.rule, "openImagesGroupOf=drop") as Partial<GtRules>;
     const view = new ProgressView(io);
     let report: ProxyReport;
     try {
@@ -94,6 +105,7 @@ export const proxyCommand: CliCommand = {
         ...(flags.cache === undefined ? {} : { cacheDir: flags.cache }),
         ...(negativeFraction === undefined ? {} : { negativeFraction }),
         ...(distortedFraction === undefined ? {} : { distortedFraction }),
+        rules,
         ...(flags.concurrency === undefined
           ? {}
           : { concurrency: parseIntegerFlag(flags.concurrency, "concurrency", { min: 1 }) }),

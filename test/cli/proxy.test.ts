@@ -84,16 +84,33 @@ test("gritloc proxy build --size small → infer --model smoke → merge → sco
   const html = join(dir, "report.html");
   const twinId = report.twins[0].exampleId as string;
   const viz = captureIo();
-  const vizArgs = ["visualize", "--samples", groundTruth, "--predictions", predictions, "--images", join(root, "images")];
+  const vizArgs = [
+    "visualize",
+    "--samples",
+    groundTruth,
+    "--predictions",
+    predictions,
+    "--images",
+    join(root, "images"),
+  ];
   assert.equal(await main([...vizArgs, "--out", html, "--ids", twinId], viz), 0, viz.err.join(""));
   assert.match(await readFile(html, "utf8"), new RegExp(twinId));
 });
 
-test("gritloc proxy refuses an unknown action or size", async () => {
+test("gritloc proxy refuses an unknown action, size or a contradicting rule", async () => {
   const action = captureIo();
   assert.equal(await main(["proxy", "make", "--root", dir], action), 2);
   assert.match(action.err.join(""), /E_INVALID_OPTION.*Expected "build" and flags for action/);
   const size = captureIo();
   assert.equal(await main(["proxy", "build", "--root", dir, "--size", "huge"], size), 2);
   assert.match(size.err.join(""), /Expected "small" or "full" for --size but received "huge"/);
+  const rule = captureIo();
+  assert.equal(
+    await main(["proxy", "build", "--root", dir, "--rule", "openImagesNegatives=no-box"], rule),
+    2,
+  );
+  assert.match(
+    rule.err.join(""),
+    /Expected "verified-absent".* for rules\.openImagesNegatives but received "no-box"/,
+  );
 });
