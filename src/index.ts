@@ -100,9 +100,11 @@ export {
   type ArchiveFile,
   type CocoSource,
   type GritDataManifest,
+  type GroundTruthSources,
   type ImageUrlSource,
   loadGritManifest,
   type Nyuv2Source,
+  type OpenImagesAnnotationFiles,
   parseGritManifest,
 } from "./data/grit-manifest.js";
 export { type Hdf5Array, Hdf5Reader, type NumericArray, type NumericDtype } from "./data/hdf5-file.js";
@@ -136,6 +138,81 @@ export { type SetupGritOptions, setupGrit } from "./data/setup-grit.js";
 export type { ReportDownload, SetupReport } from "./data/setup-report.js";
 export { type VerifyGritOptions, verifyGritImages } from "./data/verify-grit-images.js";
 export type { SourceCheck } from "./data/verify-images.js";
+export { type LabeledMatContent, writeLabeledMat } from "./data/write-labeled-mat.js";
+
+// Ground truth: an unofficial rebuild of GRIT's hidden Open Images + NYUv2 ground truth from public annotations
+export {
+  type BuildGroundTruthOptions,
+  buildGroundTruth,
+  type GroundTruthBuild,
+  groundTruthDir,
+} from "./gt/build-ground-truth.js";
+export { columnIndex, readCsvRows, splitCsvLine } from "./gt/csv-rows.js";
+export {
+  type GroundTruthFields,
+  type GroundTruthRecord,
+  groundTruthRecord,
+  serializeGroundTruth,
+} from "./gt/ground-truth-record.js";
+export {
+  emptyCounts,
+  formatGtReport,
+  type GtReport,
+  type LayoutCounts,
+  type UnresolvedReason,
+  type UnresolvedSample,
+} from "./gt/gt-report.js";
+export {
+  COCO_80_NAMES,
+  DEFAULT_GT_RULES,
+  GT_RULE_CHOICES,
+  type GtRules,
+  hasNewConcept,
+  resolveGtRules,
+} from "./gt/gt-rules.js";
+export {
+  instanceExtents,
+  NYUV2_DATASETS,
+  Nyuv2Annotations,
+  type Nyuv2InstanceExtent,
+} from "./gt/nyuv2-annotations.js";
+export { nyuv2GroundTruth, resolveNyuv2Query } from "./gt/nyuv2-ground-truth.js";
+export {
+  type OpenImagesBox,
+  type OpenImagesClass,
+  type OpenImagesFlag,
+  type OpenImagesImageLabel,
+  readOpenImagesBoxes,
+  readOpenImagesClasses,
+  readOpenImagesImageLabels,
+} from "./gt/open-images-annotations.js";
+export {
+  indexOpenImagesClasses,
+  type OpenImagesClassIndex,
+  type OpenImagesGroundTruth,
+  openImagesGroundTruth,
+} from "./gt/open-images-ground-truth.js";
+export {
+  descendantClasses,
+  type OpenImagesHierarchy,
+  parseOpenImagesHierarchy,
+  readOpenImagesHierarchy,
+} from "./gt/open-images-hierarchy.js";
+export {
+  mergeExtents,
+  type NormalizedBox,
+  nyuv2PixelBox,
+  openImagesPixelBox,
+  scaleCoordinate,
+} from "./gt/pixel-boxes.js";
+export {
+  GT_SOURCES,
+  type GtSource,
+  layoutsOf,
+  type ParsedSampleId,
+  parseSampleId,
+  type SampleIdLayout,
+} from "./gt/sample-id-layout.js";
 
 // Text: CLIP tokenizer
 export { basicClean, cleanText, whitespaceClean } from "./text/clean-text.js";
@@ -149,7 +226,7 @@ export {
   boxSearch,
   boxSearchStages,
 } from "./vision/box-search.js";
-export { type DecodeOptions, decodeImage } from "./vision/decode.js";
+export { type DecodeOptions, decodeImage, type ImageHeader, readImageHeader } from "./vision/decode.js";
 export { type Heatmap, heatmapFromLabels } from "./vision/heatmap.js";
 export type { RgbImage, Size } from "./vision/image.js";
 export {

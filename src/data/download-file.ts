@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GritlocError, invalidOption } from "../errors.js";
 import type { DownloadEvent } from "./download-events.js";
-import { hashFileInto, sha256File } from "./hash-file.js";
+import { hashFileInto, md5File, sha256File } from "./hash-file.js";
 import { httpGet, NetworkError } from "./http-get.js";
 import {
   discardPart,
@@ -27,6 +27,11 @@ export interface DownloadOptions {
   readonly size?: number | null;
   /** Expected lower-case hex sha256; null/undefined = unknown (measured and reported). */
   readonly sha256?: string | null;
+  /**
+   * Expected hex md5, for files whose publisher gives only md5 (e.g. Open Images annotation CSVs); checked
+   * like sha256 when given. null/undefined = not checked.
+   */
+  readonly md5?: string | null;
   /** Failed attempts in a row (without new bytes) before giving up. @default 5 */
   readonly retries?: number;
   /** Delay before the first retry; doubles each time, with jitter. @default 1000 */
@@ -45,6 +50,8 @@ export interface DownloadResult {
   readonly size: number;
   /** Measured sha256; null when an existing file was reused without hashing (nothing to compare it with). */
   readonly sha256: string | null;
+  /** Measured md5 when an md5 was expected, else null. */
+  readonly md5: string | null;
   /** True when the file was already there and nothing was fetched. */
   readonly reused: boolean;
   /**
@@ -57,17 +64,27 @@ export interface DownloadResult {
 interface Expected {
   readonly size: number | null;
   readonly sha256: string | null;
+  readonly md5: string | null;
 }
 
-/** Bytes arrived, but size or sha256 differ from what was expected. */
+/** What a download measured. */
+interface Measured {
+  readonly size: number;
+  readonly sha256: string;
+  readonly md5: string | null;
+}
+
+/** Bytes arrived, but size, sha256 or md5 differ from what was expected. */
 class ChecksumMismatch extends Error {
   constructor(
-    readonly actual: { size: number; sha256: string },
+    readonly actual: Measured,
     readonly expected: Expected,
   ) {
     super(
-      `expected ${expected.size ?? "?"} bytes with sha256 ${expected.sha256 ?? "?"}, ` +
-        `got ${actual.size} bytes with sha256 ${actual.sha256}`,
+      `expected ${expected.size ?? "?"} bytes with sha256 ${expected.sha256 ?? "?"}` +
+        (expected.md5 === null ? "" : ` and md5 ${expected.md5}`) +
+        `, got ${actual.size} bytes with sha256 ${actual.sha256}` +
+        (actual.md5 === null ? "" : ` and md5 ${actual.md5}`),
     );
   }
 }
@@ -88,7 +105,10 @@ function checkArguments(url: unknown, path: unknown, options: DownloadOptions): 
   if (sha256 !== null && !/^[0-9a-fA-F]{64}$/.test(sha256)) {
     throw invalidOption("sha256", "64 hex digits or null", sha256);
   }
-  return { size, sha256: sha256?.toLowerCase() ?? null };
+  const md5 = options.md5 ?? null;
+  if (md5 !== null && !/^[0-9a-fA-F]{32}$/.test(md5))
+    throw invalidOption("md5", "32 hex digits or null", md5);
+  return { size, sha256: sha256?.toLowerCase() ?? null, md5: md5?.toLowerCase() ?? null };
 }
 
 async function fileSize(path: string): Promise<number | null> {
@@ -107,11 +127,12 @@ function isComplete(expected: Expected): boolean {
 async function reuseExisting(url: string, path: string, expected: Expected): Promise<DownloadResult | null> {
   const size = await fileSize(path);
   if (size === null) return null;
-  const result = (sha256: string | null): DownloadResult => ({
+  const result = (sha256: string | null, md5: string | null = null): DownloadResult => ({
     url,
     path,
     size,
     sha256,
+    md5,
     reused: true,
     recorded: isComplete(expected),
   });
@@ -120,12 +141,18 @@ async function reuseExisting(url: string, path: string, expected: Expected): Pro
     await removeVerifiedStamp(path);
     return null;
   }
-  if (expected.sha256 === null) return result(null);
-  if ((await readVerifiedStamp(path)) === expected.sha256) return result(expected.sha256);
-  const measured = await sha256File(path);
-  if (measured === expected.sha256) {
-    await writeVerifiedStamp(path, measured);
-    return result(measured);
+  if (expected.sha256 === null && expected.md5 === null) return result(null);
+  const stamp = await readVerifiedStamp(path);
+  const stampOk =
+    stamp !== null &&
+    (expected.sha256 === null || stamp.sha256 === expected.sha256) &&
+    (expected.md5 === null || stamp.md5 === expected.md5);
+  if (stampOk) return result(stamp.sha256, expected.md5);
+  const sha256 = await sha256File(path);
+  const md5 = expected.md5 === null ? null : await md5File(path);
+  if ((expected.sha256 === null || sha256 === expected.sha256) && md5 === expected.md5) {
+    await writeVerifiedStamp(path, sha256, md5);
+    return result(sha256, md5);
   }
   await rm(path, { force: true });
   await removeVerifiedStamp(path);
@@ -152,7 +179,7 @@ interface AttemptContext {
 }
 
 /** One request: resumes or restarts `<path>.part`, streams the body into it, returns size and sha256. */
-async function attempt(ctx: AttemptContext): Promise<{ size: number; sha256: string }> {
+async function attempt(ctx: AttemptContext, wantMd5: boolean): Promise<Measured> {
   const { url, path, options, emit } = ctx;
   const part = `${path}.part`;
   const state = await readPartState(path);
@@ -177,9 +204,7 @@ async function attempt(ctx: AttemptContext): Promise<{ size: number; sha256: str
     // The part may already hold the whole file (a crash after the last byte, before the rename).
     const unsatisfied = /^bytes \*\/(\d+)$/.exec(response.headers["content-range"]?.trim() ?? "");
     if (unsatisfied !== null && Number(unsatisfied[1]) === resumeFrom) {
-      const hash = createHash("sha256");
-      await hashFileInto(hash, part);
-      return { size: resumeFrom, sha256: hash.digest("hex") };
+      return { size: resumeFrom, sha256: await sha256File(part), md5: wantMd5 ? await md5File(part) : null };
     }
     await discardPart(path);
     throw new RestartNeeded(`the server refused to resume ${url} at byte ${resumeFrom}`);
@@ -210,7 +235,9 @@ async function attempt(ctx: AttemptContext): Promise<{ size: number; sha256: str
   };
   await writePartState(path, next);
   const hash = createHash("sha256");
+  const md5 = wantMd5 ? createHash("md5") : null;
   if (start > 0) await hashFileInto(hash, part, start);
+  if (start > 0 && md5 !== null) await hashFileInto(md5, part, start);
   const handle = await open(part, start > 0 ? "a" : "w");
   emit({ type: "download-start", url, path, resumeFrom: start, total });
   const meter = new RateMeter();
@@ -221,6 +248,7 @@ async function attempt(ctx: AttemptContext): Promise<{ size: number; sha256: str
     for await (const chunk of body as AsyncIterable<Buffer>) {
       await handle.write(chunk);
       hash.update(chunk);
+      md5?.update(chunk);
       bytes += chunk.length;
       if (bytes > ctx.highWater) ctx.highWater = bytes;
       const now = performance.now();
@@ -254,13 +282,14 @@ async function attempt(ctx: AttemptContext): Promise<{ size: number; sha256: str
   if (total !== null && bytes !== total) {
     throw new NetworkError(`connection closed at ${bytes} of ${total} bytes`, "EPREMATURE");
   }
-  return { size: bytes, sha256: hash.digest("hex") };
+  return { size: bytes, sha256: hash.digest("hex"), md5: md5?.digest("hex") ?? null };
 }
 
-function verify(actual: { size: number; sha256: string }, expected: Expected): void {
+function verify(actual: Measured, expected: Expected): void {
   const sizeOk = expected.size === null || expected.size === actual.size;
   const shaOk = expected.sha256 === null || expected.sha256 === actual.sha256;
-  if (!sizeOk || !shaOk) throw new ChecksumMismatch(actual, expected);
+  const md5Ok = expected.md5 === null || expected.md5 === actual.md5;
+  if (!sizeOk || !shaOk || !md5Ok) throw new ChecksumMismatch(actual, expected);
 }
 
 function finalError(url: string, path: string, error: unknown, attempts: number): GritlocError {
@@ -322,7 +351,7 @@ export async function downloadFile(
     attempts++;
     const before = ctx.highWater;
     try {
-      const actual = await attempt(ctx);
+      const actual = await attempt(ctx, expected.md5 !== null);
       try {
         verify(actual, expected);
       } catch (mismatch) {
@@ -332,7 +361,9 @@ export async function downloadFile(
       }
       await rename(`${path}.part`, path);
       await rm(`${path}.part.json`, { force: true });
-      if (expected.sha256 !== null) await writeVerifiedStamp(path, actual.sha256);
+      if (expected.sha256 !== null || expected.md5 !== null) {
+        await writeVerifiedStamp(path, actual.sha256, actual.md5);
+      }
       const result: DownloadResult = { url, path, ...actual, reused: false, recorded: isComplete(expected) };
       emit({ type: "download-done", ...result });
       return result;

@@ -19,6 +19,7 @@ export async function fetchArchive(
   const result = await downloadFile(file.url, path, {
     size: file.size,
     sha256: file.sha256,
+    md5: file.md5 ?? null,
     retries: ctx.retries,
     retryDelayMs: ctx.retryDelayMs,
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
@@ -29,6 +30,7 @@ export async function fetchArchive(
     url: file.url,
     size: result.size,
     sha256: result.sha256,
+    ...(result.md5 === null ? {} : { md5: result.md5 }),
     recorded: result.recorded,
     reused: result.reused,
   });

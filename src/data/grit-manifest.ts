@@ -34,7 +34,28 @@ export interface Nyuv2Source extends RemoteFile {
   readonly dataset: string;
 }
 
-/** Every source `gritloc setup grit` may need. */
+/**
+ * The Open Images annotation files `gritloc gt build` rebuilds ground truth from (GRIT's download path,
+ * fiftyone's open-images-v6 test split, fetches these).
+ */
+export interface OpenImagesAnnotationFiles {
+  /** `test-annotations-bbox.csv`: one row per box, normalized coordinates and the IsGroupOf/… flags. */
+  readonly boxes: RemoteFile;
+  /** `class-descriptions-boxable.csv`: MID → display name of the 600 boxable classes. */
+  readonly classes: RemoteFile;
+  /** `bbox_labels_600_hierarchy.json`: the class tree. */
+  readonly hierarchy: RemoteFile;
+  /** `test-annotations-human-imagelabels-boxable.csv`: verified present (1) / absent (0) labels per image. */
+  readonly imageLabels: RemoteFile;
+}
+
+/** Where `gritloc gt build` gets annotations (NYUv2's come from `sources.nyuv2`, the .mat setup downloads). */
+export interface GroundTruthSources {
+  readonly open_images: OpenImagesAnnotationFiles;
+  readonly note?: string;
+}
+
+/** Every source `gritloc setup grit` (and `gritloc gt build`) may need. */
 export interface GritDataManifest {
   readonly schemaVersion: 1;
   readonly kind: "grit-data";
@@ -46,6 +67,8 @@ export interface GritDataManifest {
     readonly nyuv2: Nyuv2Source;
     readonly open_images: ImageUrlSource;
   };
+  /** Annotation files for `gritloc gt build`; absent in manifests written before it existed. */
+  readonly groundTruth?: GroundTruthSources;
 }
 
 function archive(r: ManifestReader, value: unknown, path: string): ArchiveFile {
@@ -101,6 +124,25 @@ export function parseGritManifest(json: unknown, origin: string): GritDataManife
       open_images: imageUrlSource(r, openImages, "sources.open_images"),
     },
   };
+  if (top.groundTruth !== undefined) {
+    const gt = r.object(top.groundTruth, "groundTruth") ?? {};
+    const oi = r.object(gt.open_images, "groundTruth.open_images") ?? {};
+    const note = r.optionalString(gt.note, "groundTruth.note");
+    const withGt: GritDataManifest = {
+      ...manifest,
+      groundTruth: {
+        open_images: {
+          boxes: r.remoteFile(oi.boxes, "groundTruth.open_images.boxes"),
+          classes: r.remoteFile(oi.classes, "groundTruth.open_images.classes"),
+          hierarchy: r.remoteFile(oi.hierarchy, "groundTruth.open_images.hierarchy"),
+          imageLabels: r.remoteFile(oi.imageLabels, "groundTruth.open_images.imageLabels"),
+        },
+        ...(note === undefined ? {} : { note }),
+      },
+    };
+    r.finish();
+    return withGt;
+  }
   r.finish();
   return manifest;
 }

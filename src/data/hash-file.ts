@@ -1,5 +1,6 @@
 /**
- * File hashing: a path (or its first `end` bytes) → sha256, streamed so multi-GB archives never sit in memory.
+ * File hashing: a path (or its first `end` bytes) → sha256 (or md5), streamed so multi-GB archives never sit in
+ * memory.
  */
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -14,6 +15,13 @@ export async function hashFileInto(hash: Hash, path: string, end?: number): Prom
 /** The lower-case hex sha256 of a file. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash("sha256");
+  await hashFileInto(hash, path);
+  return hash.digest("hex");
+}
+
+/** The lower-case hex md5 of a file (for sources that publish only md5, such as Open Images). */
+export async function md5File(path: string): Promise<string> {
+  const hash = createHash("md5");
   await hashFileInto(hash, path);
   return hash.digest("hex");
 }

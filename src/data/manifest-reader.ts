@@ -11,6 +11,8 @@ export interface RemoteFile {
   readonly size: number | null;
   /** Expected lower-case hex sha256, or null when not yet recorded. */
   readonly sha256: string | null;
+  /** Expected lower-case hex md5, where the publisher gives only md5 (optional; null/absent = not checked). */
+  readonly md5?: string | null;
   /** Provenance of the values, or why they are null. */
   readonly note?: string;
 }
@@ -100,6 +102,13 @@ export class ManifestReader {
     return null;
   }
 
+  nullableMd5(value: unknown, path: string): string | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value === "string" && /^[0-9a-f]{32}$/.test(value)) return value;
+    this.report(path, `expected 32 lower-case hex digits or null, got ${describe(value)}`);
+    return null;
+  }
+
   /** A relative path prefix such as "coco/test2015/" (no leading slash, no "..", ends with "/"). */
   prefix(value: unknown, path: string): string {
     const text = this.string(value, path);
@@ -112,10 +121,12 @@ export class ManifestReader {
   remoteFile(value: unknown, path: string): RemoteFile {
     const o = this.object(value, path) ?? {};
     const note = this.optionalString(o.note, `${path}.note`);
+    const md5 = this.nullableMd5(o.md5, `${path}.md5`);
     return {
       url: this.url(o.url, `${path}.url`),
       size: this.nullableSize(o.size, `${path}.size`),
       sha256: this.nullableSha256(o.sha256, `${path}.sha256`),
+      ...(md5 === null ? {} : { md5 }),
       ...(note === undefined ? {} : { note }),
     };
   }

@@ -15,6 +15,8 @@ export interface ReportDownload {
   readonly size: number;
   /** Measured sha256, or null when an existing file was reused unhashed. */
   readonly sha256: string | null;
+  /** Measured md5, for files the manifest gives an md5 for. */
+  readonly md5?: string | null;
   /** True when the manifest already had size and sha256 and they matched. */
   readonly recorded: boolean;
   readonly reused: boolean;

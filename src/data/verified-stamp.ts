@@ -8,26 +8,34 @@ interface Stamp {
   readonly size: number;
   readonly mtimeMs: number;
   readonly sha256: string;
+  /** Present when the file was checked against an md5 too. */
+  readonly md5?: string;
 }
 
 function stampPath(path: string): string {
   return `${path}.verified.json`;
 }
 
-/** Records that `path`, as it is now, has `sha256`. */
-export async function writeVerifiedStamp(path: string, sha256: string): Promise<void> {
+/** Records that `path`, as it is now, has `sha256` (and `md5` when given). */
+export async function writeVerifiedStamp(
+  path: string,
+  sha256: string,
+  md5: string | null = null,
+): Promise<void> {
   const s = await stat(path);
-  const stamp: Stamp = { size: s.size, mtimeMs: s.mtimeMs, sha256 };
+  const stamp: Stamp = { size: s.size, mtimeMs: s.mtimeMs, sha256, ...(md5 === null ? {} : { md5 }) };
   await writeFile(stampPath(path), `${JSON.stringify(stamp)}\n`);
 }
 
-/** The stamped sha256 when the file is unchanged since it was stamped, else null. */
-export async function readVerifiedStamp(path: string): Promise<string | null> {
+/** The stamped digests when the file is unchanged since it was stamped, else null. */
+export async function readVerifiedStamp(
+  path: string,
+): Promise<{ sha256: string; md5: string | null } | null> {
   try {
     const [s, text] = await Promise.all([stat(path), readFile(stampPath(path), "utf8")]);
     const stamp = JSON.parse(text) as Partial<Stamp>;
     return stamp.size === s.size && stamp.mtimeMs === s.mtimeMs && typeof stamp.sha256 === "string"
-      ? stamp.sha256
+      ? { sha256: stamp.sha256, md5: typeof stamp.md5 === "string" ? stamp.md5 : null }
       : null;
   } catch {
     return null;

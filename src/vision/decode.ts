@@ -144,3 +144,28 @@ export function setDecodeConcurrency(threads: number): number {
   sharp.concurrency(threads);
   return previous;
 }
+
+/** An image file's stored size and its EXIF orientation (1 when absent), read from the header only. */
+export interface ImageHeader {
+  readonly width: number;
+  readonly height: number;
+  /** EXIF orientation 1–8; 5–8 mean the displayed image is the stored one turned by 90°. */
+  readonly orientation: number;
+}
+
+/**
+ * Reads an image's size without decoding its pixels: the stored size (what PIL's `Image.open(f).size`
+ * reports) and the EXIF orientation.
+ * @throws GritlocError E_IMAGE_DECODE naming the file when it is missing or not an image.
+ * @example
+ * await readImageHeader("images/open_images/test/0a1b2c3d4e5f6a7b.jpg"); // { width: 1024, height: 683, orientation: 1 }
+ */
+export async function readImageHeader(path: string): Promise<ImageHeader> {
+  try {
+    const meta = await sharp(path).metadata();
+    if (meta.width === undefined || meta.height === undefined) throw new Error("no size in the header");
+    return { width: meta.width, height: meta.height, orientation: meta.orientation ?? 1 };
+  } catch (error) {
+    throw decodeError(path, (error as Error).message, error);
+  }
+}
