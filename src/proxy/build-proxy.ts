@@ -16,7 +16,7 @@ import { describeError, failImage, isPresent, type SetupContext } from "../data/
 import type { SetupEvent } from "../data/setup-events.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { type GtRules, resolveGtRules } from "../gt/gt-rules.js";
-import { decodeImage } from "../vision/decode.js";
+import { decodeImage, readImageHeader } from "../vision/decode.js";
 import type { Size } from "../vision/image.js";
 import { loadCocoInstances } from "./coco-instances.js";
 import { cocoProxySource } from "./coco-source.js";
@@ -83,10 +83,7 @@ export type ProxyContext = Pick<
   | "errors"
 >;
 
-/**
- * The rebuilt ground truth's rules as the proxy applies them: its negatives are always verified absent, and
- * box sizes are the stored image sizes (EXIF orientation is not read here).
- */
+/** The rebuilt ground truth's rules as the proxy applies them: its negatives are always verified absent. */
 function resolveProxyRules(rules: Partial<GtRules> = {}): GtRules {
   if (rules.openImagesNegatives === "no-box") {
     throw invalidOption(
@@ -266,6 +263,27 @@ async function measureImages(ctx: ProxyContext, ids: readonly string[]) {
 }
 
 /**
+ * Open Images sizes under the `exifRotation` rule: with "apply", width and height swap for EXIF orientations
+ * 5–8 (the displayed image is the stored one turned by 90°), as the rebuilt ground truth does.
+ */
+async function openImagesSizes(
+  ctx: ProxyContext,
+  sizes: ReadonlyMap<string, Size>,
+  ids: readonly string[],
+  rules: GtRules,
+): Promise<ReadonlyMap<string, Size>> {
+  if (rules.exifRotation !== "apply") return sizes;
+  const turned = new Map(sizes);
+  for (const id of ids) {
+    const size = sizes.get(id);
+    if (size === undefined) continue;
+    const { orientation } = await readImageHeader(join(ctx.imagesDir, id));
+    if (orientation >= 5) turned.set(id, { width: size.height, height: size.width });
+  }
+  return turned;
+}
+
+/**
  * Builds (or completes) the proxy set under `options.root` (see the file header). Per-image failures do not
  * stop the run: samples whose image is missing are left out of both files and listed in the report
  * (`complete: false`); rerunning fetches only what is still missing and then writes the whole set.
@@ -318,8 +336,12 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyRepor
   if (check.corrupt.length > 0) check = await provide();
   const truth = new Map<string, ProxyTruth>();
   for (const source of sources) {
-    for (const [id, t] of await source.groundTruth(drawn.bySource.get(source.name) ?? [], check.sizes))
-      truth.set(id, t);
+    const samples = drawn.bySource.get(source.name) ?? [];
+    const sizes =
+      source.name === "open_images"
+        ? await openImagesSizes(ctx, check.sizes, distinct(samples), rules)
+        : check.sizes;
+    for (const [id, t] of await source.groundTruth(samples, sizes)) truth.set(id, t);
   }
   const records = buildProxyRecords({
     sources,

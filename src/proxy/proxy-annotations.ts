@@ -43,7 +43,7 @@ export interface ProxyAnnotationPaths {
 /** The file's sha256, from its stamp when unchanged since it was last hashed. */
 async function measuredSha256(path: string): Promise<string> {
   const stamped = await readVerifiedStamp(path);
-  if (stamped !== null) return stamped;
+  if (stamped !== null) return stamped.sha256;
   const sha256 = await sha256File(path);
   await writeVerifiedStamp(path, sha256);
   return sha256;

@@ -240,7 +240,7 @@ test("proxy build refuses rules that contradict how the proxy draws, and bad sam
       { rules: { openImagesNegatives: "no-box" } },
       /Expected "verified-absent".* for rules\.openImagesNegatives/,
     ],
-    [{ rules: { exifRotation: "apply" } }, /for rules\.exifRotation/],
+    [{ rules: { nyuv2MinPixels: 0 } }, /for rules\.nyuv2MinPixels/],
     [
       { negativeFraction: 0.5 },
       /Expected a share from 0\.15 to 0\.45 for negativeFraction but received 0\.5/,
