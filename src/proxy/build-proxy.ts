@@ -11,12 +11,14 @@ import type { ZipExtractor } from "../data/extract-archive.js";
 import { fetchUrlImages } from "../data/fetch-url-images.js";
 import { extractNyuv2Images } from "../data/nyuv2-images.js";
 import { PhaseProgress } from "../data/phase-progress.js";
+import type { ImageSource } from "../data/plan-images.js";
 import { runPool } from "../data/run-pool.js";
 import { describeError, failImage, isPresent, type SetupContext } from "../data/setup-context.js";
 import type { SetupEvent } from "../data/setup-events.js";
+import { checkImages } from "../data/verify-images.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { type GtRules, resolveGtRules } from "../gt/gt-rules.js";
-import { decodeImage, readImageHeader } from "../vision/decode.js";
+import { readImageHeader } from "../vision/decode.js";
 import type { Size } from "../vision/image.js";
 import { loadCocoInstances } from "./coco-instances.js";
 import { cocoProxySource } from "./coco-source.js";
@@ -229,37 +231,34 @@ async function provideTwins(ctx: ProxyContext, twins: readonly DistortedTwin[]):
   progress.end();
 }
 
-/** Decodes every image; returns the sizes of those that decode and deletes the ones that do not. */
-async function measureImages(ctx: ProxyContext, ids: readonly string[]) {
+/**
+ * Decodes every image (setup's verification pass, which skips images decoded before and unchanged since),
+ * deletes those that do not decode, and reads the stored size of the others from their headers.
+ */
+async function measureImages(ctx: ProxyContext, bySource: Readonly<Record<ImageSource, readonly string[]>>) {
+  const check = await checkImages(ctx.root, bySource, {
+    concurrency: Math.min(ctx.concurrency, 4),
+    full: false,
+    emit: ctx.emit,
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+  });
+  const corrupt = check.corrupt.map((c) => c.imageId);
+  for (const id of corrupt) await rm(join(ctx.imagesDir, id), { force: true });
+  const bad = new Set([...check.missing, ...corrupt]);
   const sizes = new Map<string, Size>();
-  const corrupt: string[] = [];
-  const missing: string[] = [];
-  const progress = new PhaseProgress("verify", ids.length, ctx.emit);
-  progress.start(`decoding ${ids.length} images`);
+  const ids = Object.values(bySource)
+    .flat()
+    .filter((id) => !bad.has(id));
   await runPool(
     ids,
     Math.min(ctx.concurrency, 4),
     async (id) => {
-      const path = join(ctx.imagesDir, id);
-      if (!(await isPresent(path))) {
-        missing.push(id);
-        progress.item(false);
-        return;
-      }
-      try {
-        const image = await decodeImage(path);
-        sizes.set(id, { width: image.width, height: image.height });
-        progress.item(true);
-      } catch (error) {
-        corrupt.push(id);
-        await rm(path, { force: true });
-        progress.fail(id, describeError(error));
-      }
+      const { width, height } = await readImageHeader(join(ctx.imagesDir, id));
+      sizes.set(id, { width, height });
     },
     ctx.signal,
   );
-  progress.end();
-  return { sizes, corrupt, missing };
+  return { sizes, missing: check.missing, corrupt };
 }
 
 /**
@@ -322,14 +321,18 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyRepor
     await nyuv2ProxySource(files.nyuv2.mat, manifest.sources.nyuv2, rules),
   ];
   const drawn = drawAll(sources, sampling);
-  const sampled = [...drawn.bySource.values()].flat();
   const provide = async () => {
     await provideUrlImages(ctx, "coco", manifest.sources.coco, distinct(drawn.bySource.get("coco") ?? []));
     const openImages = distinct(drawn.bySource.get("open_images") ?? []);
     await provideUrlImages(ctx, "open_images", manifest.sources.open_images, openImages);
     await provideNyuv2(ctx, files.nyuv2.mat, manifest, distinct(drawn.bySource.get("nyuv2") ?? []));
     await provideTwins(ctx, drawn.twins);
-    return await measureImages(ctx, [...distinct(sampled), ...drawn.twins.map((t) => t.imageId)]);
+    return await measureImages(ctx, {
+      coco: distinct(drawn.bySource.get("coco") ?? []),
+      open_images: openImages,
+      nyuv2: distinct(drawn.bySource.get("nyuv2") ?? []),
+      distorted: drawn.twins.map((t) => t.imageId),
+    });
   };
   let check = await provide();
   // Images that do not decode were deleted: fetch (or make) them once more.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -232,6 +232,20 @@ test("an interrupted build resumes without downloading anything twice", async ()
   const quiet = server.requests.length;
   await buildProxy(options(root, { seed: 9, cacheDir: join(dir, "cache-d") }));
   assert.equal(server.requests.length, quiet);
+});
+
+test("a corrupt image is deleted, fetched again, and the build stays byte-identical", async () => {
+  const gtPath = join(dir, "a/ground-truth/proxy/localization.json");
+  const gtBefore = await readFile(gtPath);
+  const [id, route] = [...fixture.imageRoutes].find(
+    ([i]) => i.startsWith("open_images/") && existsSync(join(dir, "a/images", i)),
+  )!;
+  await truncate(join(dir, "a/images", id), 30);
+  const requests = server.requestsFor(route).length;
+  const report = await buildProxy(options("a"));
+  assert.equal(report.complete, true);
+  assert.equal(server.requestsFor(route).length, requests + 1);
+  assert.deepEqual(await readFile(gtPath), gtBefore);
 });
 
 test("proxy build refuses rules that contradict how the proxy draws, and bad sampling options, before any work", async () => {
