@@ -6,6 +6,7 @@
  * `nyuv2_loc_train_<name>_<n>` (in GRIT ablation the second layout holds long-tail names drawn about
  * uniformly, most likely its negatives).
  */
+import { GritlocError } from "../errors.js";
 import type { GtRules } from "../gt/gt-rules.js";
 import { Nyuv2Annotations, type Nyuv2InstanceExtent } from "../gt/nyuv2-annotations.js";
 import { nyuv2GroundTruth, resolveNyuv2Query } from "../gt/nyuv2-ground-truth.js";
@@ -37,13 +38,15 @@ export async function nyuv2ProxySource(
   const key = (name: string) => (rules.queryMatch === "lowercase" ? name.toLowerCase() : name);
   const categories = [...new Set(names.map(key))].sort();
   const labelsOf = new Map(categories.map((c) => [c, resolveNyuv2Query(names, c, rules.queryMatch)]));
+  const categoryOf = names.map(key);
   const present = new Map<string, string[]>(categories.map((c) => [c, []]));
   const absent = new Map<string, string[]>(categories.map((c) => [c, []]));
   for (const [image, list] of extents) {
-    for (const c of categories) {
-      const boxes = nyuv2GroundTruth(list, labelsOf.get(c) ?? [], rules);
-      (boxes.length > 0 ? present : absent).get(c)?.push(image);
-    }
+    // A name has boxes under the rules exactly when one of its (label, instance) pairs has enough pixels.
+    const here = new Set(
+      list.filter((e) => e.pixels >= rules.nyuv2MinPixels).map((e) => categoryOf[e.label - 1] as string),
+    );
+    for (const c of categories) (here.has(c) ? present : absent).get(c)?.push(image);
   }
   const toSample = (pair: DrawnPair): ProxyPairSample => ({
     pair,
