@@ -72,6 +72,13 @@ export async function nyuv2ProxySource(
           labelsOf.get(s.pair.category) ?? [],
           rules,
         );
+        // The pool and the ground truth apply the same rules; a disagreement is a bug, never a silent sample.
+        if (bboxes.length > 0 === s.pair.negative) {
+          throw new GritlocError(
+            "E_DATA_INVALID",
+            `${s.exampleId}: drawn as a ${s.pair.negative ? "negative" : "positive"} but its ground truth has ${bboxes.length} boxes`,
+          );
+        }
         truth.set(s.exampleId, { bboxes, imageSize: size });
       }
       return truth;
