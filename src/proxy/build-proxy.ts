@@ -94,12 +94,6 @@ function resolveProxyRules(rules: Partial<GtRules> = {}): GtRules {
       rules.openImagesNegatives,
     );
   }
-  if (rules.exifRotation === "apply")
-    throw invalidOption(
-      "rules.exifRotation",
-      '"ignore" (the proxy scales boxes to the stored size)',
-      rules.exifRotation,
-    );
   return resolveGtRules({ ...rules, openImagesNegatives: "verified-absent" });
 }
 

@@ -194,6 +194,15 @@ test("the same seed gives byte-identical samples and ground truth; another seed 
   assert.equal(other.complete, true);
 });
 
+test("exifRotation apply reads each Open Images header: without EXIF orientation the ground truth is unchanged", async () => {
+  const report = await buildProxy(options("e", { rules: { exifRotation: "apply" } }));
+  assert.equal(report.rules.exifRotation, "apply");
+  assert.deepEqual(
+    await readFile(join(dir, "e/ground-truth/proxy/localization.json")),
+    await readFile(join(dir, "a/ground-truth/proxy/localization.json")),
+  );
+});
+
 test("an interrupted build resumes without downloading anything twice", async () => {
   const annotationRequests = () => fixture.annotationRoutes.map((r) => server.requestsFor(r).length);
   const before = annotationRequests();
