@@ -191,9 +191,11 @@ async function provideNyuv2(
       : `extracting ${missing.length} images from the .mat`,
   );
   const numbers = missing.map((id) => Number(id.slice(source.imagePrefix.length).replace(/\.jpg$/, "")));
-  await extractNyuv2Images(matPath, source.dataset, numbers, join(ctx.imagesDir, source.imagePrefix), {
-    onImage: () => progress.item(true),
-  });
+  if (numbers.length > 0) {
+    await extractNyuv2Images(matPath, source.dataset, numbers, join(ctx.imagesDir, source.imagePrefix), {
+      onImage: () => progress.item(true),
+    });
+  }
   progress.end();
 }
 
