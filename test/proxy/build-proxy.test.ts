@@ -194,6 +194,31 @@ test("the same seed gives byte-identical samples and ground truth; another seed 
   assert.equal(other.complete, true);
 });
 
+test("an image the server does not have: its samples are left out and listed; a rerun once it is served completes", async () => {
+  const gt = await loadSamples(join(dir, "a/ground-truth/proxy/localization.json"));
+  const id = gt.find((s) => s.imageId.startsWith("open_images/"))!.imageId;
+  const route = fixture.imageRoutes.get(id)!;
+  const served = server.routes.get(route)!;
+  server.routes.delete(route);
+  const partial = await buildProxy(options("f"));
+  assert.equal(partial.complete, false);
+  assert.deepEqual(partial.missing, [id]);
+  assert.equal(partial.errors[0]?.imageId, id);
+  const leftOut = gt.filter((s) => s.imageId === id).map((s) => s.exampleId);
+  assert.deepEqual(partial.leftOut, leftOut);
+  const written = await loadSamples(partial.groundTruthFile);
+  assert.equal(written.length, gt.length - leftOut.length);
+  assert.ok(written.every((s) => s.imageId !== id));
+
+  server.routes.set(route, served);
+  const complete = await buildProxy(options("f"));
+  assert.equal(complete.complete, true);
+  assert.deepEqual(
+    await readFile(join(dir, "f/ground-truth/proxy/localization.json")),
+    await readFile(join(dir, "a/ground-truth/proxy/localization.json")),
+  );
+});
+
 test("exifRotation apply reads each Open Images header: without EXIF orientation the ground truth is unchanged", async () => {
   const report = await buildProxy(options("e", { rules: { exifRotation: "apply" } }));
   assert.equal(report.rules.exifRotation, "apply");
