@@ -42,11 +42,16 @@ export async function nyuv2ProxySource(
   const present = new Map<string, string[]>(categories.map((c) => [c, []]));
   const absent = new Map<string, string[]>(categories.map((c) => [c, []]));
   for (const [image, list] of extents) {
-    // A name has boxes under the rules exactly when one of its (label, instance) pairs has enough pixels.
+    // A name has boxes under the rules exactly when one of its (label, instance) pairs has enough pixels; it
+    // is absent only when it is not in the label map at all (a name left out by nyuv2MinPixels is neither).
+    const inMap = new Set(list.map((e) => categoryOf[e.label - 1] as string));
     const here = new Set(
       list.filter((e) => e.pixels >= rules.nyuv2MinPixels).map((e) => categoryOf[e.label - 1] as string),
     );
-    for (const c of categories) (here.has(c) ? present : absent).get(c)?.push(image);
+    for (const c of categories) {
+      if (here.has(c)) present.get(c)?.push(image);
+      else if (!inMap.has(c)) absent.get(c)?.push(image);
+    }
   }
   const toSample = (pair: DrawnPair): ProxyPairSample => ({
     pair,

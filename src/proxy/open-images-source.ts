@@ -71,12 +71,18 @@ export async function openImagesProxySource(
   const images = [...new Set([...boxes.keys(), ...labels.keys()])].sort();
   for (const image of images) {
     const here = new Set<string>();
-    for (const box of boxes.get(image) ?? [])
-      if (kept(box)) for (const mid of counted.get(box.labelName) ?? []) here.add(mid);
+    // Classes with any box on the image (kept or dropped by a rule) are never negatives.
+    const boxed = new Set<string>();
+    for (const box of boxes.get(image) ?? []) {
+      for (const mid of counted.get(box.labelName) ?? []) {
+        boxed.add(mid);
+        if (kept(box)) here.add(mid);
+      }
+    }
     for (const mid of here) present.get(mid)?.push(image);
     const verifiedAbsent = new Set(
       (labels.get(image) ?? [])
-        .filter((l) => l.confidence === 0 && !here.has(l.labelName))
+        .filter((l) => l.confidence === 0 && !boxed.has(l.labelName))
         .map((l) => l.labelName),
     );
     for (const mid of verifiedAbsent) absent.get(mid)?.push(image);

@@ -219,6 +219,32 @@ test("an image the server does not have: its samples are left out and listed; a 
   );
 });
 
+test("rules that drop boxes never make a negative of a category that is on the image", async () => {
+  const report = await buildProxy(
+    options("g", { rules: { nyuv2MinPixels: 12, openImagesGroupOf: "drop" }, negativeFraction: 0.45 }),
+  );
+  assert.equal(report.complete, true);
+  const gt = await loadSamples(report.groundTruthFile);
+  const boxRows = (await readFile(join(cache, "validation-annotations-bbox.csv"), "utf8")).split("\n");
+  let negatives = 0;
+  for (const s of gt) {
+    if (s.groundTruth!.bboxes.length > 0 || s.meta!.isDistorted) continue;
+    const image = s.imageId.slice(s.imageId.lastIndexOf("/") + 1).replace(/\.jpg$/, "");
+    if (s.exampleId.startsWith("nyuv2_")) {
+      assert.equal(fixture.nyuv2Present.get(image)?.has(s.taskQuery), false, s.exampleId);
+      negatives++;
+    } else if (s.exampleId.startsWith("open_images_")) {
+      const mids = s.taskQuery === "vehicle" ? ["/m/07yv9", "/m/0k4j", "/m/0199g"] : [OI_MID[s.taskQuery]!];
+      assert.ok(
+        !boxRows.some((row) => row.startsWith(image) && mids.includes(row.split(",")[2]!)),
+        s.exampleId,
+      );
+      negatives++;
+    }
+  }
+  assert.ok(negatives > 5, `${negatives}`);
+});
+
 test("exifRotation apply reads each Open Images header: without EXIF orientation the ground truth is unchanged", async () => {
   const report = await buildProxy(options("e", { rules: { exifRotation: "apply" } }));
   assert.equal(report.rules.exifRotation, "apply");
