@@ -481,5 +481,11 @@ export {
 export type { DemoEvent, DemoEventType, DemoStep, DemoWorker } from "./demo/demo-events.js";
 export { type FetchedModelSpecOptions, fetchedModelSpec } from "./demo/fetched-model-spec.js";
 export type { BothEndsResult, DemoInterruption } from "./demo/infer-from-both-ends.js";
+export {
+  MINI_GT_RULES,
+  type MiniGroundTruth,
+  rebuildMiniGroundTruth,
+} from "./demo/rebuild-mini-ground-truth.js";
 export { type DemoResult, type RunDemoOptions, runDemo } from "./demo/run-demo.js";
 export type { DemoPictures } from "./demo/write-demo-pictures.js";
+export { type MiniGtSources, writeMiniGtSources } from "./demo/write-mini-gt-sources.js";

@@ -138,7 +138,7 @@ export function demoSummary(r: DemoResult): string {
   const out: string[] = [
     `gritloc demo finished in ${seconds(t.total)} (set ${seconds(t.build)}, model ${seconds(t.model)}, ` +
       `inference ${seconds(t.infer)}, merge + zip ${seconds(t.merge)}, score ${seconds(t.score)}, ` +
-      `pictures ${seconds(t.pictures)})`,
+      `gt build ${seconds(t.groundtruth)}, pictures ${seconds(t.pictures)})`,
     "",
     `Mini GRIT set: ${c.scenes} scenes, ${c.images} images, ${c.samples} samples ` +
       `(${c.distorted} distorted twins, ${c.empty} asking for a shape that is not there)`,
@@ -171,6 +171,10 @@ export function demoSummary(r: DemoResult): string {
     "",
     formatScoresTable(r.scores, `GRIT localization accuracy on the mini set (acc ×100)`).trimEnd(),
     "",
+    `Rebuilt ground truth (gt build, as for GRIT's Open Images + NYUv2 samples): ${r.groundTruth.build.records.length} ` +
+      `newSrc samples (${r.groundTruth.sources.openImagesSamples} from Open Images-format CSVs, ` +
+      `${r.groundTruth.sources.nyuv2Samples} from a labelled .mat); ${r.groundTruth.agreeing} match the drawn boxes exactly`,
+    "",
     "Files:",
     `  samples        ${r.mini.samplesPath}`,
     `  images         ${r.mini.imagesDir}`,
@@ -179,6 +183,7 @@ export function demoSummary(r: DemoResult): string {
     `  predictions    ${r.localizationPath}`,
     `  submission     ${r.zipPath} (leaderboard format, validated)`,
     `  metrics        ${r.metricsPath} (${Object.keys(r.metrics).length} keys, as evaluate.py writes them)`,
+    `  rebuilt gt     ${r.groundTruth.build.groundTruthPath} (report: gt-report.json beside it)`,
   );
   const p = r.pictures;
   if (p.gridPng !== null && p.partitionsPng !== null) {
@@ -200,8 +205,10 @@ export const demoCommand: CliCommand = {
 
 Draws a small GRIT-format set with ground truth (seeded; the same on every machine), runs inference with two
 workers at once from both ends of one run folder (interrupting the head worker on purpose and resuming it),
-merges, writes the leaderboard zip, scores it with the official metric (every partition), renders the 4×4 box
-grid and the per-partition chart, and writes report.html. Everything goes into DIR.
+merges, writes the leaderboard zip, scores it with the official metric (every partition), rebuilds the newSrc
+samples' ground truth with 'gt build' from Open Images-format CSVs and a labelled .mat (checked against the
+drawn boxes), renders the 4×4 box grid and the per-partition chart, and writes report.html. Everything goes
+into DIR.
 
   --out DIR              output folder (default ${DEFAULT_OUT}); DIR/run is replaced on every demo
   --scenes N             scenes in the mini set, at least 8 (default 40: 52 images, 71 samples)

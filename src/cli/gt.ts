@@ -60,7 +60,8 @@ cannot be rebuilt. Run 'gritloc setup grit' with the same --root first (samples 
   --subset S        ablation or test
   --sources LIST    only these sources (default: open_images,nyuv2)
   --manifest FILE   a data manifest pointing at mirrors (default: the bundled data-manifests/grit.json)
-  --cache DIR       where annotation files are downloaded and the NYUv2 .mat is (default DIR/downloads)
+  --cache DIR       where annotation files are downloaded and the NYUv2 .mat is: the --cache given to
+                    setup (default DIR/downloads)
   --rule NAME=VALUE a rebuild rule (repeatable); the values used are written to gt-report.json:
 ${ruleRows()}
   --json            print gt-report.json instead of the summary`,
@@ -74,6 +75,10 @@ ${ruleRows()}
     if (subset !== "ablation" && subset !== "test")
       throw invalidOption("--subset", '"ablation" or "test"', subset);
     const sources = parseSources(flags.sources);
+    for (const pair of flags.rule ?? []) {
+      if (pair.indexOf("=") <= 0)
+        throw invalidOption("--rule", "NAME=VALUE (e.g. --rule openImagesGroupOf=drop)", pair);
+    }
     const rules = parseOptionFlags(flags.rule, "openImagesGroupOf=drop") as Partial<GtRules>;
     const view = new ProgressView(io);
     let build: Awaited<ReturnType<typeof buildGroundTruth>>;

@@ -77,7 +77,7 @@ export const proxyCommand: CliCommand = {
   --cache DIR              keep annotation files and the NYUv2 .mat here (default DIR/downloads)
   --negative-fraction F    share of negatives per source, 0.15 to 0.45 (default 0.25)
   --distorted-fraction F   share of COCO samples with a distorted twin (default 0.1)
-  --rule NAME=VALUE        a ground-truth rule of 'gritloc gt build' (repeatable), e.g. openImagesGroupOf=drop;
+  --rule NAME=VALUE        a ground-truth rule of 'gritloc gt build' (repeatable), e.g. openImagesGroupOf=drop
                            (negatives are always verified absent: openImagesNegatives=no-box is refused)
   --concurrency N          parallel downloads (default 8)`,
 

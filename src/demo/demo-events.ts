@@ -5,7 +5,7 @@
 import type { RunEvent, RunSummary } from "../run/run-event.js";
 
 /** The demo's steps, in order. */
-export type DemoStep = "build" | "model" | "infer" | "merge" | "score" | "pictures";
+export type DemoStep = "build" | "model" | "infer" | "merge" | "score" | "groundtruth" | "pictures";
 
 /** Which inference worker an event comes from; "head-resumed" is the head end started again. */
 export type DemoWorker = "head" | "tail" | "head-resumed";

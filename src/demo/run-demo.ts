@@ -1,7 +1,8 @@
 /**
  * `gritloc demo` as a library call: an output folder (+ model) → the whole job on the embedded mini GRIT set:
  * build the set, infer from both ends at once on one run folder (one end interrupted and resumed on purpose),
- * merge, write the leaderboard zip, score with every partition, draw the pictures and the report.
+ * merge, write the leaderboard zip, score with every partition, rebuild the newSrc samples' ground truth with
+ * `gt build` from Open Images-format CSVs and a labelled .mat, draw the pictures and the report.
  */
 import { readdir, rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
@@ -16,6 +17,7 @@ import { type MergeResult, mergeRun } from "../run/merge-run.js";
 import { buildMiniGrit, type MiniGrit } from "./build-mini-grit.js";
 import type { DemoEvent, DemoStep } from "./demo-events.js";
 import { type BothEndsResult, inferFromBothEnds } from "./infer-from-both-ends.js";
+import { type MiniGroundTruth, rebuildMiniGroundTruth } from "./rebuild-mini-ground-truth.js";
 import { type DemoPictures, writeDemoPictures } from "./write-demo-pictures.js";
 
 export interface RunDemoOptions {
@@ -57,6 +59,8 @@ export interface DemoResult {
   readonly metricsPath: string;
   readonly metrics: GritMetrics;
   readonly scores: GritScores;
+  /** `gt build` on the mini set's rebuild sources (`mini-grit/gt-sources/`), checked against the drawn boxes. */
+  readonly groundTruth: MiniGroundTruth;
   readonly pictures: DemoPictures;
   /** Milliseconds per step, and in all. */
   readonly timings: Readonly<Record<DemoStep | "total", number>>;
@@ -119,7 +123,8 @@ function describeRun(
 }
 
 /**
- * Runs the demo. Files in `out`: `mini-grit/` (the set), `run/` (journals; replaced on every run),
+ * Runs the demo. Files in `out`: `mini-grit/` (the set; `mini-grit/gt-sources/` the rebuild sources and the
+ * rebuilt ground truth), `run/` (journals; replaced on every run),
  * `localization.json`, `ablation.zip`, `metrics.json` (evaluate.py's keys), `grid.png`, `partitions.png`,
  * `report.html`.
  *
@@ -227,6 +232,19 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   await writeFile(metricsPath, `${JSON.stringify(scored.metrics, null, 2)}\n`);
   stepDone("score");
 
+  step(
+    "groundtruth",
+    "rebuilding the newSrc samples' ground truth with gt build from Open Images-format CSVs and a labelled .mat",
+  );
+  const groundTruth = await rebuildMiniGroundTruth(mini, join(outDir, "mini-grit", "gt-sources"));
+  if (groundTruth.disagreeing.length > 0) {
+    emit({
+      type: "warning",
+      message: `the rebuilt ground truth differs from the drawn boxes for ${groundTruth.disagreeing.join(", ")}`,
+    });
+  }
+  stepDone("groundtruth");
+
   step("pictures", "drawing the 4×4 grid, the partition chart and report.html");
   const pictures = await writeDemoPictures({
     samples: mini.samples,
@@ -262,6 +280,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     metricsPath,
     metrics: scored.metrics,
     scores: scored.scores,
+    groundTruth,
     pictures,
     timings: timings as Record<DemoStep | "total", number>,
   };

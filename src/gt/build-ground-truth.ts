@@ -4,8 +4,7 @@
  * through the data manifest (verified, resumable): `ground-truth/<subset>/localization.json` in the
  * {input, output, meta} layout evaluate.py reads, and `ground-truth/<subset>/gt-report.json`.
  */
-import { basename, join, resolve } from "node:path";
-import { fetchArchive } from "../data/fetch-archive.js";
+import { join, resolve } from "node:path";
 import { samplesPath } from "../data/fetch-samples.js";
 import { type GritDataManifest, loadGritManifest } from "../data/grit-manifest.js";
 import { sourceOf } from "../data/plan-images.js";
@@ -13,22 +12,14 @@ import { isPresent, type SetupContext } from "../data/setup-context.js";
 import type { SetupEvent } from "../data/setup-events.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { writeFileAtomic } from "../grit/atomic-write.js";
-import { type GritSample, loadSamples } from "../grit/samples.js";
-import { readImageHeader } from "../vision/decode.js";
-import type { Size } from "../vision/image.js";
-import { type GroundTruthRecord, groundTruthRecord, serializeGroundTruth } from "./ground-truth-record.js";
-import { emptyCounts, type GtReport, type LayoutCounts, type UnresolvedSample } from "./gt-report.js";
-import { type GtRules, hasNewConcept, resolveGtRules } from "./gt-rules.js";
-import { Nyuv2Annotations, type Nyuv2InstanceExtent } from "./nyuv2-annotations.js";
-import { nyuv2GroundTruth, resolveNyuv2Query } from "./nyuv2-ground-truth.js";
-import {
-  readOpenImagesBoxes,
-  readOpenImagesClasses,
-  readOpenImagesImageLabels,
-} from "./open-images-annotations.js";
-import { indexOpenImagesClasses, openImagesGroundTruth } from "./open-images-ground-truth.js";
-import { readOpenImagesHierarchy } from "./open-images-hierarchy.js";
-import { GT_SOURCES, type GtSource, parseSampleId, type SampleIdLayout } from "./sample-id-layout.js";
+import { loadSamples } from "../grit/samples.js";
+import { type GroundTruthRecord, serializeGroundTruth } from "./ground-truth-record.js";
+import type { GtBuildItem, GtBuildState } from "./gt-build-state.js";
+import type { GtReport } from "./gt-report.js";
+import { type GtRules, resolveGtRules } from "./gt-rules.js";
+import { resolveNyuv2Samples } from "./resolve-nyuv2-samples.js";
+import { type OpenImagesSizeCheck, resolveOpenImagesSamples } from "./resolve-open-images-samples.js";
+import { GT_SOURCES, type GtSource } from "./sample-id-layout.js";
 
 export interface BuildGroundTruthOptions {
   /** The GRIT root `gritloc setup` filled (samples/, images/); ground-truth/ is written here. */
@@ -84,237 +75,6 @@ function checkOptions(options: BuildGroundTruthOptions): void {
   }
 }
 
-/** Per-run state shared by the two sources. */
-interface Build {
-  readonly root: string;
-  readonly rules: GtRules;
-  readonly ctx: SetupContext;
-  readonly records: Map<number, GroundTruthRecord>;
-  readonly unresolved: UnresolvedSample[];
-  readonly counts: Partial<Record<GtSource, Partial<Record<SampleIdLayout, LayoutCounts>>>>;
-}
-
-interface Item {
-  readonly index: number;
-  readonly sample: GritSample;
-}
-
-function countsOf(build: Build, source: GtSource, layout: SampleIdLayout): LayoutCounts {
-  const bySource = build.counts[source] ?? {};
-  build.counts[source] = bySource;
-  const c = bySource[layout] ?? emptyCounts();
-  bySource[layout] = c;
-  return c;
-}
-
-function leaveOut(
-  build: Build,
-  c: LayoutCounts,
-  item: Item,
-  source: GtSource,
-  layout: SampleIdLayout,
-  reason: UnresolvedSample["reason"],
-  detail: string,
-): void {
-  if (reason === "unknown-query") c.unresolvedQueries++;
-  else if (reason === "missing-image") c.missingImages++;
-  else c.unverifiedEmpty++;
-  build.unresolved.push({ exampleId: item.sample.exampleId, source, layout, reason, detail });
-}
-
-function record(
-  build: Build,
-  c: LayoutCounts,
-  item: Item,
-  dataSource: string,
-  size: Size,
-  bboxes: GroundTruthRecord["output"]["bboxes"],
-) {
-  c.records++;
-  if (bboxes.length === 0) c.empty++;
-  const lemma = item.sample.taskQuery;
-  build.records.set(
-    item.index,
-    groundTruthRecord({
-      sample: item.sample,
-      bboxes,
-      dataSource,
-      imageSize: size,
-      isNewSource: true,
-      hasNewConcept: hasNewConcept(lemma, build.rules.newConcept),
-      lemma,
-    }),
-  );
-}
-
-/** The image's size under the `exifRotation` rule, or null when the file is missing or unreadable. */
-async function imageSize(build: Build, imageId: string): Promise<Size | null> {
-  try {
-    const header = await readImageHeader(join(build.ctx.imagesDir, imageId));
-    const turned = build.rules.exifRotation === "apply" && header.orientation >= 5;
-    return turned
-      ? { width: header.height, height: header.width }
-      : { width: header.width, height: header.height };
-  } catch {
-    return null;
-  }
-}
-
-function needGroundTruthSection(manifest: GritDataManifest, origin: string) {
-  if (manifest.groundTruth === undefined) {
-    throw new GritlocError(
-      "E_MANIFEST_INVALID",
-      `${origin} has no groundTruth.open_images section naming the Open Images annotation files. ` +
-        "Copy that section from the bundled data-manifests/grit.json into your manifest.",
-    );
-  }
-  return manifest.groundTruth;
-}
-
-async function buildOpenImages(
-  build: Build,
-  items: readonly Item[],
-  manifest: GritDataManifest,
-  origin: string,
-) {
-  const files = needGroundTruthSection(manifest, origin).open_images;
-  const prefix = manifest.sources.open_images.imagePrefix;
-  const [boxesPath, classesPath, hierarchyPath, labelsPath] = [
-    await fetchArchive(build.ctx, "open_images", files.boxes),
-    await fetchArchive(build.ctx, "open_images", files.classes),
-    await fetchArchive(build.ctx, "open_images", files.hierarchy),
-    await fetchArchive(build.ctx, "open_images", files.imageLabels),
-  ] as const;
-  const classes = indexOpenImagesClasses(await readOpenImagesClasses(classesPath), build.rules.queryMatch);
-  const hierarchy = await readOpenImagesHierarchy(hierarchyPath);
-  const openImagesId = (imageId: string) => imageId.slice(prefix.length).replace(/\.[^.]*$/, "");
-  const imageIds = new Set(items.map((i) => openImagesId(i.sample.imageId)));
-  const boxes = await readOpenImagesBoxes(boxesPath, imageIds);
-  const labels = await readOpenImagesImageLabels(labelsPath, imageIds);
-  for (const item of items) {
-    const { sample } = item;
-    const parsed = parseSampleId(sample.exampleId, "open_images");
-    const c = countsOf(build, "open_images", parsed.layout);
-    c.samples++;
-    const byQuery = classes.resolveQuery(sample.taskQuery);
-    const useMid = build.rules.openImagesClassFrom === "id-mid" && parsed.mid !== null;
-    const cls = useMid ? (classes.byMid.get(parsed.mid as string) ?? null) : byQuery;
-    if (parsed.mid !== null && byQuery !== null && byQuery.mid !== parsed.mid) c.midMismatches++;
-    if (cls === null) {
-      const what = useMid
-        ? `the MID ${parsed.mid} in the id`
-        : `the query ${JSON.stringify(sample.taskQuery)}`;
-      leaveOut(
-        build,
-        c,
-        item,
-        "open_images",
-        parsed.layout,
-        "unknown-query",
-        `${what} names no boxable class`,
-      );
-      continue;
-    }
-    const size = await imageSize(build, sample.imageId);
-    if (size === null) {
-      leaveOut(
-        build,
-        c,
-        item,
-        "open_images",
-        parsed.layout,
-        "missing-image",
-        `images/${sample.imageId} is missing or unreadable`,
-      );
-      continue;
-    }
-    const imageKey = openImagesId(sample.imageId);
-    const gt = openImagesGroundTruth({
-      mid: cls.mid,
-      boxes: boxes.get(imageKey) ?? [],
-      labels: labels.get(imageKey) ?? [],
-      size,
-      hierarchy,
-      rules: build.rules,
-    });
-    if (
-      gt.bboxes.length === 0 &&
-      build.rules.openImagesNegatives === "verified-absent" &&
-      !gt.verifiedAbsent
-    ) {
-      leaveOut(
-        build,
-        c,
-        item,
-        "open_images",
-        parsed.layout,
-        "unverified-empty",
-        `no ${cls.displayName} box and no verified-absent label`,
-      );
-      continue;
-    }
-    if (gt.bboxes.length === 0 && gt.verifiedAbsent) c.emptyVerifiedAbsent++;
-    if (gt.bboxes.length > 0 && gt.verifiedAbsent) c.boxesButVerifiedAbsent++;
-    record(build, c, item, "open_images_loc", size, gt.bboxes);
-  }
-  return [boxesPath, classesPath, hierarchyPath, labelsPath];
-}
-
-async function buildNyuv2(build: Build, items: readonly Item[], manifest: GritDataManifest) {
-  const source = manifest.sources.nyuv2;
-  const matPath = await fetchArchive(build.ctx, "nyuv2", source);
-  const annotations = await Nyuv2Annotations.open(matPath);
-  try {
-    const extents = new Map<number, Nyuv2InstanceExtent[]>();
-    for (const item of items) {
-      const { sample } = item;
-      const parsed = parseSampleId(sample.exampleId, "nyuv2");
-      const c = countsOf(build, "nyuv2", parsed.layout);
-      c.samples++;
-      const labels = resolveNyuv2Query(annotations.names, sample.taskQuery, build.rules.queryMatch);
-      if (labels.length === 0) {
-        const detail = `the query ${JSON.stringify(sample.taskQuery)} is none of the ${annotations.names.length} NYUv2 names`;
-        leaveOut(build, c, item, "nyuv2", parsed.layout, "unknown-query", detail);
-        continue;
-      }
-      const n = Number(sample.imageId.slice(source.imagePrefix.length).replace(/\.jpg$/, ""));
-      if (!(n >= 1 && n <= annotations.count)) {
-        leaveOut(
-          build,
-          c,
-          item,
-          "nyuv2",
-          parsed.layout,
-          "missing-image",
-          `${basename(matPath)} holds images 1–${annotations.count}`,
-        );
-        continue;
-      }
-      if (!(await isPresent(join(build.ctx.imagesDir, sample.imageId)))) {
-        leaveOut(
-          build,
-          c,
-          item,
-          "nyuv2",
-          parsed.layout,
-          "missing-image",
-          `images/${sample.imageId} is missing (run gritloc setup)`,
-        );
-        continue;
-      }
-      let frame = extents.get(n);
-      if (frame === undefined) {
-        frame = annotations.extents(n);
-        extents.set(n, frame);
-      }
-      const size = { width: annotations.width, height: annotations.height };
-      record(build, c, item, "nyuv2_loc", size, nyuv2GroundTruth(frame, labels, build.rules));
-    }
-  } finally {
-    annotations.close();
-  }
-}
-
 /**
  * Rebuilds the ground truth of one subset (see the file header). Samples of other sources (COCO test2015,
  * whose annotations were never published) are counted in the report as not rebuilt; samples that cannot be
@@ -357,8 +117,8 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
     downloads: [],
     errors: [],
   };
-  const build: Build = { root, rules, ctx, records: new Map(), unresolved: [], counts: {} };
-  const bySource: Record<GtSource, Item[]> = { open_images: [], nyuv2: [] };
+  const build: GtBuildState = { rules, ctx, records: new Map(), unresolved: [], counts: {} };
+  const bySource: Record<GtSource, GtBuildItem[]> = { open_images: [], nyuv2: [] };
   const notRebuilt: Record<string, number> = {};
   samples.forEach((sample, index) => {
     const source = sourceOf(sample.imageId, manifest) ?? "unknown";
@@ -370,8 +130,10 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
     }
     notRebuilt[source] = (notRebuilt[source] ?? 0) + 1;
   });
-  if (bySource.open_images.length > 0) await buildOpenImages(build, bySource.open_images, manifest, origin);
-  if (bySource.nyuv2.length > 0) await buildNyuv2(build, bySource.nyuv2, manifest);
+  let openImagesSizes: OpenImagesSizeCheck | null = null;
+  if (bySource.open_images.length > 0)
+    openImagesSizes = await resolveOpenImagesSamples(build, bySource.open_images, manifest, origin);
+  if (bySource.nyuv2.length > 0) await resolveNyuv2Samples(build, bySource.nyuv2, manifest);
 
   const records = [...build.records.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
   const dir = groundTruthDir(root, options.subset);
@@ -381,6 +143,7 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
   build.unresolved.sort((a, b) => (order.get(a.exampleId) ?? 0) - (order.get(b.exampleId) ?? 0));
   const report: GtReport = {
     schemaVersion: 1,
+    kind: "rebuilt",
     generator: "gritloc gt build",
     unofficial: true,
     createdAt: new Date().toISOString(),
@@ -399,6 +162,7 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
     },
     counts: build.counts,
     notRebuilt,
+    openImagesSizes,
     unresolved: build.unresolved,
   };
   await writeFileAtomic(groundTruthPath, serializeGroundTruth(records));

@@ -41,6 +41,8 @@ export interface UnresolvedSample {
 
 export interface GtReport {
   readonly schemaVersion: 1;
+  /** What the ground truth beside this report is: `gritloc score` labels its numbers by it. */
+  readonly kind: "rebuilt";
   readonly generator: "gritloc gt build";
   /** Always true: rebuilt from public annotations with guessed rules, never GRIT's hidden ground truth. */
   readonly unofficial: true;
@@ -69,6 +71,11 @@ export interface GtReport {
   >;
   /** Samples left out by source: "coco", "distorted", "unknown", or a rebuildable source not selected. */
   readonly notRebuilt: Readonly<Record<string, number>>;
+  /**
+   * The longest side of the Open Images images read, and how many exceed 1024 px (GRIT used the ≤ 1024 px
+   * versions, so such images give other boxes and image_size than GRIT's); null without Open Images samples.
+   */
+  readonly openImagesSizes: { readonly largestSide: number | null; readonly over1024: number } | null;
   /** Every sample of a rebuilt source that got no record. */
   readonly unresolved: readonly UnresolvedSample[];
 }
@@ -89,8 +96,11 @@ export function emptyCounts(): LayoutCounts {
 }
 
 function pct(part: number, whole: number): string {
-  return whole === 0 ? "" : ` (${((100 * part) / whole).toFixed(1)}%)`;
+  return whole === 0 ? "" : `(${((100 * part) / whole).toFixed(1)}%)`;
 }
+
+/** Widths of the summary's columns: source and layout left-aligned, the counts right-aligned. */
+const COLUMNS = [13, 12, 8, 8, 8, 9, 17, 15, 15, 18];
 
 /**
  * The printed summary: one line per (source, layout), then the totals and what was not rebuilt.
@@ -98,19 +108,34 @@ function pct(part: number, whole: number): string {
  * console.log(formatGtReport(build.report));
  */
 export function formatGtReport(report: GtReport): string {
+  const row = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i < 2 ? cell.padEnd(COLUMNS[i] as number) : cell.padStart(COLUMNS[i] as number)))
+      .join("");
   const lines = [
     `Rebuilt ground truth (UNOFFICIAL) for ${report.subset}: ${report.groundTruthFile}`,
-    "source       id layout     samples  records    empty  (verified absent)  unknown query  missing image  unverified empty",
+    row([
+      "source",
+      "id layout",
+      "samples",
+      "records",
+      "empty",
+      "",
+      "verified absent",
+      "unknown query",
+      "missing image",
+      "unverified empty",
+    ]),
   ];
   for (const source of report.sources) {
     for (const layout of layoutsOf(source)) {
       const c = report.counts[source]?.[layout];
       if (c === undefined || c.samples === 0) continue;
-      lines.push(
-        `${source.padEnd(13)}${layout.padEnd(12)}${String(c.samples).padStart(9)}${String(c.records).padStart(9)}` +
-          `${String(c.empty).padStart(9)}${pct(c.empty, c.records).padEnd(9)}${String(c.emptyVerifiedAbsent).padStart(10)}` +
-          `${String(c.unresolvedQueries).padStart(15)}${String(c.missingImages).padStart(15)}${String(c.unverifiedEmpty).padStart(18)}`,
+      const numbers = [c.samples, c.records, c.empty].map(String);
+      const rest = [c.emptyVerifiedAbsent, c.unresolvedQueries, c.missingImages, c.unverifiedEmpty].map(
+        String,
       );
+      lines.push(row([source, layout, ...numbers, pct(c.empty, c.records), ...rest]));
     }
   }
   const t = report.totals;
@@ -126,6 +151,13 @@ export function formatGtReport(report: GtReport): string {
   const mismatches = Object.values(report.counts)
     .flatMap((byLayout) => Object.values(byLayout ?? {}))
     .reduce((sum, c) => sum + (c?.midMismatches ?? 0), 0);
+  const over = report.openImagesSizes?.over1024 ?? 0;
+  if (over > 0) {
+    lines.push(
+      `WARNING: ${over} Open Images images are larger than 1024 px (largest side ${report.openImagesSizes?.largestSide}); ` +
+        "GRIT used the ≤ 1024 px versions, so their boxes differ from GRIT's. Fetch them with gritloc setup.",
+    );
+  }
   if (mismatches > 0)
     lines.push(`${mismatches} image-mid samples name another class in the query than in the id.`);
   return `${lines.join("\n")}\n`;

@@ -247,6 +247,47 @@ test("an existing verified file is reused without a request; a corrupt one is re
   assert.equal(server.requestsFor("/cached.bin").length, 2);
 });
 
+test("an md5-only file (as Open Images publishes) is checked by md5, resumed with md5, and reused by its stamp", async () => {
+  const body = randomBytes(40_000);
+  const md5 = createHash("md5").update(body).digest("hex");
+  server.routes.set("/md5.csv", { body, etag: '"v1"', plan: [{ kind: "drop", afterBytes: 15_000 }] });
+  const path = join(dir, "md5.csv");
+  const result = await downloadFile(server.url("/md5.csv"), path, { ...FAST, size: body.length, md5 });
+  assert.deepEqual([result.md5, result.sha256, result.reused], [md5, sha(body), false]);
+  assert.equal(server.requestsFor("/md5.csv").length, 2, "one drop, one resumed request");
+  const again = await downloadFile(server.url("/md5.csv"), path, { size: body.length, md5 });
+  assert.deepEqual([again.reused, again.md5], [true, md5]);
+  assert.equal(server.requestsFor("/md5.csv").length, 2);
+  // A file in place with the right size but other bytes fails the md5 and is fetched again.
+  await writeFile(path, randomBytes(40_000));
+  const repaired = await downloadFile(server.url("/md5.csv"), path, { size: body.length, md5 });
+  assert.equal(repaired.reused, false);
+  assert.deepEqual(await readFile(path), body);
+});
+
+test("bytes whose md5 differs fail with E_CHECKSUM naming both md5s", async () => {
+  const body = randomBytes(5_000);
+  server.routes.set("/bad-md5.csv", { body });
+  const path = join(dir, "bad-md5.csv");
+  await assert.rejects(
+    downloadFile(server.url("/bad-md5.csv"), path, { ...FAST, md5: "0".repeat(32) }),
+    (error: unknown) => {
+      assert.ok(isGritlocError(error, "E_CHECKSUM"));
+      const md5 = createHash("md5").update(body).digest("hex");
+      assert.match(
+        error.message,
+        new RegExp(`and md5 0{32}, got 5000 bytes with sha256 [0-9a-f]{64} and md5 ${md5}`),
+      );
+      return true;
+    },
+  );
+  assert.deepEqual(leftovers(path), []);
+  await assert.rejects(
+    downloadFile(server.url("/x"), join(dir, "x"), { md5: "xyz" }),
+    /32 hex digits or null for md5/,
+  );
+});
+
 test("invalid arguments are rejected before any request", async () => {
   await assert.rejects(
     downloadFile("ftp://x/y", join(dir, "x")),

@@ -20,6 +20,48 @@ test("the bundled GRIT manifest is valid and points at the published sources", a
   assert.equal(m.sources.open_images.imageUrl, "https://open-images-dataset.s3.amazonaws.com/test/{file}");
 });
 
+test("the bundled GRIT manifest names the Open Images annotation files with their published sizes and md5", async () => {
+  const gt = (await loadGritManifest()).groundTruth?.open_images;
+  assert.deepEqual(gt?.boxes, {
+    url: "https://storage.googleapis.com/openimages/v5/test-annotations-bbox.csv",
+    size: 77484237,
+    sha256: null,
+    md5: "1cc058a7003b4e73d47642276e9b123b",
+  });
+  assert.deepEqual([gt?.classes.size, gt?.classes.md5], [12011, "9846fd22fd2e68b45e3f3810a4c2a32a"]);
+  assert.deepEqual(
+    [gt?.imageLabels.size, gt?.imageLabels.md5],
+    [32055857, "207ed0ce2755ad5a689c8eb6eeb039bf"],
+  );
+  assert.equal(
+    gt?.hierarchy.url,
+    "https://storage.googleapis.com/openimages/2018_04/bbox_labels_600_hierarchy.json",
+  );
+  assert.equal(gt?.hierarchy.size, null);
+});
+
+test("a groundTruth section is optional, and checked when present", async () => {
+  const base = await loadGritManifest();
+  const { groundTruth: _, ...withoutGt } = base;
+  assert.equal(parseGritManifest(withoutGt, "old.json").groundTruth, undefined);
+  const broken = {
+    ...withoutGt,
+    groundTruth: { open_images: { boxes: { url: "https://x/b.csv", size: 1, sha256: null, md5: "ABC" } } },
+  };
+  assert.throws(
+    () => parseGritManifest(broken, "m.json"),
+    (error: unknown) => {
+      assert.ok(isGritlocError(error, "E_MANIFEST_INVALID"));
+      assert.match(
+        error.message,
+        /groundTruth\.open_images\.boxes\.md5: expected 32 lower-case hex digits or null, got "ABC"/,
+      );
+      assert.match(error.message, /groundTruth\.open_images\.classes: expected an object, got nothing/);
+      return true;
+    },
+  );
+});
+
 test("an invalid GRIT manifest lists every problem with its JSON path", () => {
   const bad = {
     schemaVersion: 2,

@@ -51,7 +51,14 @@ test("runDemo on 12 scenes does the whole job: valid zip, official metric keys, 
   assert.ok(report.length > 1_000_000, "plotly.js is inlined");
 
   const steps = events.filter((e) => e.type === "step").map((e) => e.step);
-  assert.deepEqual(steps, ["build", "model", "infer", "merge", "score", "pictures"]);
+  assert.deepEqual(steps, ["build", "model", "infer", "merge", "score", "groundtruth", "pictures"]);
+  // gt build on the mini set's Open Images-format CSVs and labelled .mat gives back the drawn boxes.
+  const gt = result.groundTruth;
+  assert.deepEqual(gt.disagreeing, []);
+  assert.equal(gt.agreeing, gt.build.records.length);
+  assert.equal(gt.build.records.length, gt.sources.openImagesSamples + gt.sources.nyuv2Samples);
+  assert.ok(gt.sources.openImagesSamples > 0 && gt.sources.nyuv2Samples > 0, "both sources are covered");
+  assert.equal(gt.build.report.totals.unresolved, 0);
   const kinds = events.map((e) => e.type);
   assert.ok(kinds.indexOf("interrupt") < kinds.indexOf("resume"));
   assert.ok(events.some((e) => e.type === "warning" && /RANDOM weights/.test(e.message)));

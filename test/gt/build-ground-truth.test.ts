@@ -143,6 +143,8 @@ test("the report counts per source and id layout, records the rules and the veri
   assert.deepEqual(r.totals, { samples: 17, records: 10, empty: 3, unresolved: 5, notRebuilt: 2 });
   assert.deepEqual(r.notRebuilt, { coco: 1, distorted: 1 });
   assert.equal(r.unofficial, true);
+  assert.equal(r.kind, "rebuilt", "gritloc score labels the numbers by this kind");
+  assert.deepEqual(r.openImagesSizes, { largestSide: 200, over1024: 0 });
   assert.equal(r.rules.openImagesHierarchy, "expand");
   assert.equal(r.rules.nyuv2MinPixels, 1);
   const byFile = Object.fromEntries(r.inputs.map((d) => [d.file, d]));
