@@ -11,7 +11,6 @@ import type { ZipExtractor } from "../data/extract-archive.js";
 import { fetchUrlImages } from "../data/fetch-url-images.js";
 import { extractNyuv2Images } from "../data/nyuv2-images.js";
 import { PhaseProgress } from "../data/phase-progress.js";
-import type { ImageSource } from "../data/plan-images.js";
 import { runPool } from "../data/run-pool.js";
 import { describeError, failImage, isPresent, type SetupContext } from "../data/setup-context.js";
 import type { SetupEvent } from "../data/setup-events.js";
@@ -231,7 +230,7 @@ async function provideTwins(ctx: ProxyContext, twins: readonly DistortedTwin[]):
  * Decodes every image (setup's verification pass, which skips images decoded before and unchanged since),
  * deletes those that do not decode, and reads the stored size of the others from their headers.
  */
-async function measureImages(ctx: ProxyContext, bySource: Readonly<Record<ImageSource, readonly string[]>>) {
+async function measureImages(ctx: ProxyContext, bySource: Parameters<typeof checkImages>[1]) {
   const check = await checkImages(ctx.root, bySource, {
     concurrency: Math.min(ctx.concurrency, 4),
     full: false,
@@ -323,12 +322,15 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyRepor
     await provideUrlImages(ctx, "open_images", manifest.sources.open_images, openImages);
     await provideNyuv2(ctx, files.nyuv2.mat, manifest, distinct(drawn.bySource.get("nyuv2") ?? []));
     await provideTwins(ctx, drawn.twins);
-    return await measureImages(ctx, {
+    // Every image here has a known source; "other" (images of no known source) stays empty.
+    const groups = {
       coco: distinct(drawn.bySource.get("coco") ?? []),
       open_images: openImages,
       nyuv2: distinct(drawn.bySource.get("nyuv2") ?? []),
       distorted: drawn.twins.map((t) => t.imageId),
-    });
+      other: [],
+    };
+    return await measureImages(ctx, groups);
   };
   let check = await provide();
   // Images that do not decode were deleted: fetch (or make) them once more.
