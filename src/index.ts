@@ -557,6 +557,20 @@ export {
   scoreHistogramFigure,
 } from "./viz/score-histogram-figure.js";
 
+// GRIT-proxy: a local localization set with public ground truth for every partition (unofficial)
+export { type BuildProxyOptions, buildProxy } from "./proxy/build-proxy.js";
+export { CORRUPTION_KINDS, CORRUPTIONS, type CorruptionKind, corruptImage } from "./proxy/corruptions.js";
+export {
+  loadProxyManifest,
+  type ProxyCocoSource,
+  type ProxyDataManifest,
+  type ProxyNyuv2Source,
+  type ProxyOpenImagesSource,
+  parseProxyManifest,
+} from "./proxy/proxy-manifest.js";
+export { PROXY_SIZES, type ProxySampling, type ProxySize, type SourcePlan } from "./proxy/proxy-options.js";
+export { PROXY_RULES, type ProxyCounts, type ProxyReport, proxyPaths } from "./proxy/proxy-report.js";
+
 // Notebooks: the tslab kernel
 export { type InstalledKernel, type InstallKernelOptions, installKernel } from "./kernel/install-kernel.js";
 export { linkPackage, type PackageLink } from "./kernel/link-package.js";

@@ -13,6 +13,7 @@ export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   localize: () => import("./localize.js").then((m) => m.localizeCommand),
   merge: () => import("./merge.js").then((m) => m.mergeCommand),
   models: () => import("./models.js").then((m) => m.modelsCommand),
+  proxy: () => import("./proxy.js").then((m) => m.proxyCommand),
   score: () => import("./score.js").then((m) => m.scoreCommand),
   setup: () => import("./setup.js").then((m) => m.setupCommand),
   submit: () => import("./submit.js").then((m) => m.submitCommand),

@@ -9,7 +9,11 @@ import type { SetupContext } from "./setup-context.js";
 import type { SetupPhase } from "./setup-events.js";
 
 /** Downloads (or reuses) `file` into the cache folder; returns its path. */
-export async function fetchArchive(ctx: SetupContext, phase: SetupPhase, file: RemoteFile): Promise<string> {
+export async function fetchArchive(
+  ctx: Pick<SetupContext, "cacheDir" | "retries" | "retryDelayMs" | "signal" | "emit" | "downloads">,
+  phase: SetupPhase,
+  file: RemoteFile,
+): Promise<string> {
   const name = basename(new URL(file.url).pathname);
   const path = join(ctx.cacheDir, name);
   const result = await downloadFile(file.url, path, {

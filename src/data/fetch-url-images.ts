@@ -23,7 +23,7 @@ export function imageUrl(source: ImageUrlSource, imageId: string): string {
  * `ctx.errors`. Returns the ids the server does not serve (not yet counted on `progress`).
  */
 export async function fetchUrlImages(
-  ctx: SetupContext,
+  ctx: Pick<SetupContext, "imagesDir" | "concurrency" | "retries" | "retryDelayMs" | "signal" | "errors">,
   progress: PhaseProgress,
   source: ImageUrlSource,
   imageIds: readonly string[],

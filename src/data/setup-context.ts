@@ -45,7 +45,7 @@ export function describeError(error: unknown): { code: string; message: string }
 
 /** An image that could not be fetched or made: listed in the report's errors and counted as a failed item. */
 export function failImage(
-  ctx: SetupContext,
+  ctx: Pick<SetupContext, "errors">,
   progress: PhaseProgress,
   imageId: string,
   error: { code: string; message: string },

@@ -4,8 +4,15 @@
  */
 import type { DownloadEvent } from "./download-events.js";
 
-/** The steps of a setup run. */
-export type SetupPhase = "samples" | "coco" | "nyuv2" | "open_images" | "distorted" | "verify";
+/** The steps of a setup run ("annotations": the public annotation files `gritloc proxy build` reads). */
+export type SetupPhase =
+  | "samples"
+  | "annotations"
+  | "coco"
+  | "nyuv2"
+  | "open_images"
+  | "distorted"
+  | "verify";
 
 /** A phase begins with `total` items to do (0 = nothing to do, everything present). */
 export interface PhaseStartEvent {
