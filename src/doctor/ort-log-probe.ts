@@ -53,7 +53,8 @@ export async function probePlacement(spec: ModelSpec, runtime: LocalizerRuntime)
  * file: No such file or directory"; undefined when the log has no such line.
  */
 export function parseProviderLoadError(log: string): string | undefined {
-  return /Failed to load library \S+ with error: (.*?)\s*(?:\u001b\[m)?$/m.exec(log)?.[1];
+  // ORT colours error lines; its colour reset starts the next line, so a line ends with the error itself.
+  return /Failed to load library \S+ with error: (.*?)\s*$/m.exec(log)?.[1];
 }
 
 /** Tries a CUDA session in a child process and returns the loader error ORT logged, if any. */
