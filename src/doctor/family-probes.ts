@@ -10,13 +10,13 @@ import { type ClipConfig, clipConfigToJson } from "../models/clip/config.js";
 import type { Localizer } from "../models/localizer.js";
 import { OwlVitLocalizer } from "../models/owlvit/localizer.js";
 import { OWLVIT_B32_SIZE, type RandomOwlVitSize, writeRandomOwlVit } from "../models/owlvit/random-owlvit.js";
-import type { ModelSpec } from "../models/registry.js";
+import type { ModelFamily, ModelSpec } from "../models/registry.js";
 import { SlicVitLocalizer } from "../models/slicvit/localizer.js";
 import { randomClipTensors, SMOKE_CLIP_CONFIG } from "../models/smoke/random-clip.js";
 import { writeSafetensors } from "../models/weights/safetensors-writer.js";
 import type { PreparedImage } from "../vision/prepare.js";
 
-export type ModelFamily = ModelSpec["family"];
+export type { ModelFamily };
 
 /** "default" keeps the doctor near a minute on 2 CPU cores; "full" uses the released models' sizes. */
 export type DoctorModelSize = "default" | "full";
