@@ -38,6 +38,8 @@ export function describeCudaLoadError(error: string): string {
     const version = major === undefined ? "" : ` ${major}`;
     if (missing.startsWith("libcudnn"))
       return `cuDNN is missing: ${missing} cannot be found (install cuDNN${version}, or add its folder to LD_LIBRARY_PATH)`;
+    if (missing.startsWith("libonnxruntime_providers"))
+      return `the CUDA provider is incompletely installed: ${missing}, which comes with it, cannot be found beside it`;
     if (missing === "libcuda.so.1")
       return "the NVIDIA driver is missing: libcuda.so.1 cannot be found (no GPU driver on this machine)";
     // Not "CUDA <major>": libcurand.so.10 and friends number their own versions.
