@@ -2,7 +2,8 @@
  * Benchmark: OWL-ViT per-image and per-query time on CPU (fp32), for the tiny fixture model (owlvit/) and a
  * seeded random model of B/32's size (768 px, patch 32, vision width 768 × 12 layers, text width 512 × 12
  * layers, projection 512; ~150M parameters, scores meaningless). Prints JSON.
- * Run: node --import tsx bench/owlvit.ts [--runs N] [--threads N] [--skip-b32]
+ * Run: node --import tsx bench/owlvit.ts [--runs N] [--threads N] [--skip-b32] [--provider cpu|cuda|auto]
+ *        [--precision fp32|fp16]   (default CPU fp32)
  */
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,14 +13,23 @@ import { parseArgs } from "node:util";
 import { createOwlVitLocalizer, type OwlVitFiles } from "../src/models/owlvit/localizer.js";
 import { OWLVIT_B32_SIZE, writeRandomOwlVit } from "../src/models/owlvit/random-owlvit.js";
 import { type SafetensorsTensor, writeSafetensors } from "../src/models/weights/safetensors-writer.js";
+import type { PrecisionRequest, ProviderRequest } from "../src/onnx/session.js";
 import { seededUniform } from "../src/seeded-uniform.js";
 import type { PreparedImage } from "../src/vision/prepare.js";
 
 const { values: args } = parseArgs({
-  options: { runs: { type: "string" }, threads: { type: "string" }, "skip-b32": { type: "boolean" } },
+  options: {
+    runs: { type: "string" },
+    threads: { type: "string" },
+    "skip-b32": { type: "boolean" },
+    provider: { type: "string" },
+    precision: { type: "string" },
+  },
 });
 const runs = Number(args.runs ?? 5);
 const threads = args.threads === undefined ? undefined : Number(args.threads);
+const provider = (args.provider ?? "cpu") as ProviderRequest;
+const precision = (args.precision ?? "fp32") as PrecisionRequest;
 const fixtures = process.env.GRITLOC_FIXTURES ?? resolve(import.meta.dirname, "../test/fixtures");
 const vocab = join(fixtures, "clip", "bpe_simple_vocab_16e6.txt.gz");
 const tmp = mkdtempSync(join(tmpdir(), "gritloc-bench-owlvit-"));
@@ -78,8 +88,8 @@ function randomImage(size: number, seed: number): PreparedImage {
 
 async function benchModel(name: string, files: OwlVitFiles) {
   const runtime = {
-    provider: "cpu" as const,
-    precision: "fp32" as const,
+    provider,
+    precision,
     cacheDir: join(tmp, "cache"),
     ...(threads ? { threads } : {}),
   };
@@ -96,6 +106,7 @@ async function benchModel(name: string, files: OwlVitFiles) {
     const localizeNewQuery = await repeat(() => owl.localize(image, [`the thing number ${counter++}`]));
     return {
       name,
+      provider: owl.info.provider,
       paramsInMillions: Math.round(owl.info.paramsInMillions * 10) / 10,
       inputSize: owl.prepareSpec.width,
       patches: encoding.patches,
@@ -119,7 +130,7 @@ try {
     threads: threads ?? "ort default",
   };
   process.stdout.write(
-    `${JSON.stringify({ benchmark: "owlvit", provider: "cpu", precision: "fp32", runs, machine, results }, null, 2)}\n`,
+    `${JSON.stringify({ benchmark: "owlvit", provider, precision, runs, machine, results }, null, 2)}\n`,
   );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
