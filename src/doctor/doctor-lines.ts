@@ -117,8 +117,7 @@ function familyLines(check: FamilyCheck | FamilyFailure): DoctorLine[] {
         `model: ${check.model}; ${check.seconds.toFixed(1)} s` +
         (check.sameBoxes
           ? ""
-          : ". Random weights leave scores nearly tied, so small differences can move a box; with a real model " +
-            "compare the runs' boxes with `gritloc localize`"),
+          : ". Random weights leave scores nearly tied, so small differences can move a box"),
     },
   ];
   if (check.placement === null) {

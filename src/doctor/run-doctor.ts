@@ -27,7 +27,7 @@ export interface DoctorOptions {
   readonly precision?: Precision;
   /** Use the released models' sizes (ViT-B/16 CLIP, OWL-ViT B/32) instead of the quick default sizes. */
   readonly full?: boolean;
-  /** Samples in the timed run. @default 16 */
+  /** Samples in the timed run. @default 8 */
   readonly samples?: number;
   /** Prepare worker threads in the timed run. @default max(1, cores − 1) */
   readonly threads?: number;
@@ -68,7 +68,7 @@ const FAMILIES = Object.keys(FAMILY_PROBES) as ModelFamily[];
 
 function resolveOptions(options: DoctorOptions) {
   if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
-  const { model, precision = "fp16", samples = 16 } = options;
+  const { model, precision = "fp16", samples = 8 } = options;
   if (model !== undefined && !FAMILIES.includes(model))
     throw invalidOption("model", `one of ${FAMILIES.join(", ")}`, model);
   if (precision !== "fp16" && precision !== "fp32")
