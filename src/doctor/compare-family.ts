@@ -9,8 +9,7 @@ import type { Localizer } from "../models/localizer.js";
 import { createLocalizer, type LocalizerRuntime } from "../models/registry.js";
 import type { Precision, Provider } from "../onnx/session.js";
 import { prepareImage } from "../vision/prepare.js";
-import type { DoctorModelSize, ModelFamily } from "./family-probes.js";
-import { FAMILY_PROBES } from "./family-probes.js";
+import { FAMILY_PROBES, type ModelFamily, type ProbeModel } from "./family-probes.js";
 import { probePlacement } from "./ort-log-probe.js";
 import { cpuPlacedOps, type ProviderPlacement } from "./placement-log.js";
 
@@ -46,11 +45,10 @@ export interface FamilyCheck {
 
 export interface CompareFamilyOptions {
   readonly family: ModelFamily;
-  readonly size: DoctorModelSize;
-  /** Where the model, its graphs and the vocabulary go. */
+  /** The family's seeded model (`FAMILY_PROBES[family].model(...)`). */
+  readonly model: ProbeModel;
+  /** Where its graphs go. */
   readonly workDir: string;
-  /** The CLIP-format merges file the family may need. */
-  readonly vocab: string;
   readonly provider: Provider;
   readonly precision: Precision;
   readonly images: readonly ProbeImage[];
@@ -94,12 +92,13 @@ async function outputsOf(
 
 /**
  * Checks one family; throws what the family's creation or run threw (the doctor reports it as a failure).
- * @example const check = await compareFamily({ family: "owlvit", size: "default", workDir, vocab, provider: "cpu", precision: "fp16", images });
+ * @example
+ * const model = FAMILY_PROBES.owlvit.model(join(dir, "models"), "default", vocab);
+ * const check = await compareFamily({ family: "owlvit", model, workDir: dir, provider: "cpu", precision: "fp16", images });
  */
 export async function compareFamily(options: CompareFamilyOptions): Promise<FamilyCheck> {
   const start = performance.now();
-  const probe = FAMILY_PROBES[options.family];
-  const model = probe.model(join(options.workDir, "models"), options.size, options.vocab);
+  const { model } = options;
   const cacheDir = join(options.workDir, "graphs");
   const threads = options.threads === undefined ? {} : { threads: options.threads };
   const reference = await outputsOf(

@@ -12,7 +12,7 @@ import { chooseExecution, type Precision, type Provider, type ProviderRequest } 
 import { compareFamily, type FamilyCheck, type ProbeImage } from "./compare-family.js";
 import { type CudaStatus, checkCudaProvider } from "./cuda-provider.js";
 import { type DoctorLine, doctorLines } from "./doctor-lines.js";
-import { type DoctorModelSize, FAMILY_PROBES, type ModelFamily } from "./family-probes.js";
+import { type DoctorModelSize, FAMILY_PROBES, type ModelFamily, type ProbeModel } from "./family-probes.js";
 import { measureThroughput, type ThroughputCheck } from "./measure-throughput.js";
 import { type GpuInfo, readGpuInfo } from "./nvidia-smi.js";
 import { writeSyntheticClipVocab } from "./synthetic-vocab.js";
@@ -124,22 +124,23 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     const vocab = join(workDir, "synthetic-bpe.txt");
     writeSyntheticClipVocab(vocab);
     const families: (FamilyCheck | FamilyFailure)[] = [];
+    const models = new Map<ModelFamily, ProbeModel>();
     for (const family of resolved.model === undefined ? FAMILIES : [resolved.model]) {
       progress(`${family}: seeded model on CPU fp32 and on ${choice.provider} ${resolved.precision}`);
       try {
+        const model = FAMILY_PROBES[family].model(join(workDir, family, "models"), resolved.size, vocab);
+        models.set(family, model);
         families.push(
           await compareFamily({
             family,
-            size: resolved.size,
+            model,
             workDir: join(workDir, family),
-            vocab,
             provider: choice.provider,
             precision: resolved.precision,
             images,
           }),
         );
       } catch (error) {
-        const message = (error as Error)?.message ?? String(error);
         families.push({
           family,
           provider: choice.provider,
@@ -147,7 +148,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
           maxAbsDiff: null,
           sameBoxes: null,
           cpuPlacedOps: [],
-          error: message,
+          error: (error as Error)?.message ?? String(error),
         });
       }
     }
@@ -156,11 +157,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     let throughput: ThroughputCheck | null = null;
     let throughputError: string | undefined;
     try {
-      const model = FAMILY_PROBES[timedFamily].model(
-        join(workDir, timedFamily, "models"),
-        resolved.size,
-        vocab,
-      );
+      const model =
+        models.get(timedFamily) ??
+        FAMILY_PROBES[timedFamily].model(join(workDir, timedFamily, "models"), resolved.size, vocab);
       throughput = await measureThroughput({
         mini,
         family: timedFamily,
