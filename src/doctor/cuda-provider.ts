@@ -16,6 +16,8 @@ export interface CudaStatus {
   readonly reason: string | null;
   /** The command that fetches onnxruntime-node's CUDA provider. */
   readonly installCommand: string;
+  /** True when running `installCommand` is the fix (the provider is missing or incomplete). */
+  readonly needsInstall: boolean;
   /** Where onnxruntime-node looks for the provider library (null off Linux x64). */
   readonly providerLibrary: string | null;
 }
@@ -64,6 +66,7 @@ export async function checkCudaProvider(): Promise<CudaStatus> {
       available: false,
       reason: `onnxruntime-node has a CUDA provider for Linux x64 only (this is ${platform()}/${arch()})`,
       installCommand,
+      needsInstall: false,
       providerLibrary: null,
     };
   }
@@ -73,16 +76,20 @@ export async function checkCudaProvider(): Promise<CudaStatus> {
       available: false,
       reason: `the CUDA provider library is not installed (${providerLibrary} does not exist)`,
       installCommand,
+      needsInstall: true,
       providerLibrary,
     };
   }
   const failure = await probeCudaProvider();
-  if (failure === undefined) return { available: true, reason: null, installCommand, providerLibrary };
+  if (failure === undefined)
+    return { available: true, reason: null, installCommand, needsInstall: false, providerLibrary };
   const loadError = await probeCudaLoadError();
   return {
     available: false,
     reason: describeCudaLoadError(loadError ?? failure),
     installCommand,
+    // The provider's own shared library missing: the install did not finish.
+    needsInstall: /libonnxruntime_providers_\w+\.so: cannot open/.test(loadError ?? ""),
     providerLibrary,
   };
 }

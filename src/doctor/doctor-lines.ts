@@ -92,7 +92,7 @@ function cudaLine(cuda: CudaStatus, gpu: GpuInfo | null): DoctorLine {
     // Without a GPU the missing provider is expected; with one, models silently run on the CPU: that is a failure.
     status: gpu === null ? "warn" : "fail",
     topic: "CUDA provider",
-    message: `not available: ${cuda.reason}. Install it with: ${cuda.installCommand}`,
+    message: `not available: ${cuda.reason}${cuda.needsInstall ? `. Install it with: ${cuda.installCommand}` : ""}`,
   };
 }
 

@@ -63,6 +63,7 @@ test("here, without the provider library, the check says so and names the instal
     /the CUDA provider library is not installed \(.*libonnxruntime_providers_cuda\.so does not exist\)/,
   );
   assert.equal(cuda.installCommand, CUDA_INSTALL_COMMAND);
+  assert.equal(cuda.needsInstall, true);
 });
 
 test("a provider library that is present but cannot load is reported with the loader's reason", async () => {
@@ -91,8 +92,14 @@ test("a provider library that is present but cannot load is reported with the lo
       (error, out) => (error ? reject(error) : resolve(out)),
     ),
   );
-  const cuda = JSON.parse(stdout) as { available: boolean; reason: string; providerLibrary: string };
+  const cuda = JSON.parse(stdout) as {
+    available: boolean;
+    reason: string;
+    providerLibrary: string;
+    needsInstall: boolean;
+  };
   assert.equal(cuda.available, false);
+  assert.equal(cuda.needsInstall, true);
   assert.equal(cuda.providerLibrary, cudaProviderLibraryPath(copy));
   assert.match(
     cuda.reason,

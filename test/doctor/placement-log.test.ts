@@ -88,7 +88,7 @@ test("the doctor warns under CUDA, naming the op types placed on the CPU and the
   const placement = doctorLines({
     versions: { node: "v22.0.0", onnxruntimeNode: "1.30.0", onnxruntimeNodePath: "x", gritloc: "0.1.0" },
     gpu: { name: "NVIDIA H100", memoryTotalMiB: 81559, driverVersion: "550.54.15" },
-    cuda: { available: true, reason: null, installCommand: "c", providerLibrary: "p" },
+    cuda: { available: true, reason: null, installCommand: "c", needsInstall: false, providerLibrary: "p" },
     families: [check],
     throughput: null,
     throughputError: "not run",
