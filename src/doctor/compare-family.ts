@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { BoxXyxy } from "../grit/box.js";
 import type { Localizer } from "../models/localizer.js";
-import { createLocalizer, type LocalizerRuntime } from "../models/registry.js";
+import { createLocalizer, type LocalizerRuntime, type ModelSpec } from "../models/registry.js";
 import type { Precision, Provider } from "../onnx/session.js";
 import { prepareImage } from "../vision/prepare.js";
 import { FAMILY_PROBES, type ModelFamily, type ProbeModel } from "./family-probes.js";
@@ -77,11 +77,7 @@ async function runProbe(localizer: Localizer, options: CompareFamilyOptions) {
 }
 
 /** A localizer run once over the probe images, then disposed. */
-async function outputsOf(
-  runtime: LocalizerRuntime,
-  spec: Parameters<typeof createLocalizer>[0],
-  options: CompareFamilyOptions,
-) {
+async function outputsOf(runtime: LocalizerRuntime, spec: ModelSpec, options: CompareFamilyOptions) {
   const localizer = await createLocalizer(spec, runtime);
   try {
     return { runs: await runProbe(localizer, options), provider: localizer.info.provider };
