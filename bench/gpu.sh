@@ -77,9 +77,20 @@ if [[ "$PROVIDER" == cpu ]]; then
 else
   pack_packages
   [[ $PREPARE_ONLY == 1 ]] && { say "packed; copy $CACHE to the GPU machine and run bench/gpu.sh --cache <it>"; exit 0; }
+  [[ -f "$REPO/dist/cli.js" ]] || { say "dist/ is missing: run npm run build first"; exit 1; }
   install_runtime
-  PREPARATION="$(printf '{"onnxruntimeNode":"%s","providerPackage":"%s","runtime":"%s"}' \
-    "$ORT_VERSION" "$PROVIDER_PACKAGE" "$GRITLOC_ONNXRUNTIME_NODE")"
+  CUDA_CHECK="$(cd "$REPO" && node --input-type=module -e \
+    'const { checkCudaProvider } = await import("./dist/index.js"); process.stdout.write(JSON.stringify(await checkCudaProvider()));')"
+  PREPARATION="$(printf '{"onnxruntimeNode":"%s","providerPackage":"%s","runtime":"%s","cuda":%s}' \
+    "$ORT_VERSION" "$PROVIDER_PACKAGE" "$GRITLOC_ONNXRUNTIME_NODE" "$CUDA_CHECK")"
+  if [[ "$CUDA_CHECK" != *'"available":true'* ]]; then
+    # onnxruntime-node 1.29.0 runs fp16 graphs on the CPU ~100x slower than 1.30.0 (docs/doctor.md), so a CUDA
+    # that does not load sends everything to the CPU with the project's own onnxruntime-node.
+    say "CUDA does NOT load with the prepared runtime (see cudaPreparation.cuda.reason in the summary):" \
+      "running on the CPU with the project's onnxruntime-node instead"
+    unset GRITLOC_ONNXRUNTIME_NODE
+    PROVIDER=cpu
+  fi
 fi
 
 [[ -f "$REPO/dist/cli.js" ]] || { say "dist/ is missing: run npm run build first"; exit 1; }
