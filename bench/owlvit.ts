@@ -2,24 +2,34 @@
  * Benchmark: OWL-ViT per-image and per-query time on CPU (fp32), for the tiny fixture model (owlvit/) and a
  * seeded random model of B/32's size (768 px, patch 32, vision width 768 × 12 layers, text width 512 × 12
  * layers, projection 512; ~150M parameters, scores meaningless). Prints JSON.
- * Run: node --import tsx bench/owlvit.ts [--runs N] [--threads N] [--skip-b32]
+ * Run: node --import tsx bench/owlvit.ts [--runs N] [--threads N] [--skip-b32] [--provider cpu|cuda|auto]
+ *        [--precision fp32|fp16]   (default CPU fp32)
  */
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createOwlVitLocalizer, type OwlVitFiles } from "../src/models/owlvit/localizer.js";
-import { randomTensor } from "../src/models/smoke/random-tensor.js";
+import { OWLVIT_B32_SIZE, writeRandomOwlVit } from "../src/models/owlvit/random-owlvit.js";
 import { type SafetensorsTensor, writeSafetensors } from "../src/models/weights/safetensors-writer.js";
+import type { PrecisionRequest, ProviderRequest } from "../src/onnx/session.js";
 import { seededUniform } from "../src/seeded-uniform.js";
 import type { PreparedImage } from "../src/vision/prepare.js";
 
 const { values: args } = parseArgs({
-  options: { runs: { type: "string" }, threads: { type: "string" }, "skip-b32": { type: "boolean" } },
+  options: {
+    runs: { type: "string" },
+    threads: { type: "string" },
+    "skip-b32": { type: "boolean" },
+    provider: { type: "string" },
+    precision: { type: "string" },
+  },
 });
 const runs = Number(args.runs ?? 5);
 const threads = args.threads === undefined ? undefined : Number(args.threads);
+const provider = (args.provider ?? "cpu") as ProviderRequest;
+const precision = (args.precision ?? "fp32") as PrecisionRequest;
 const fixtures = process.env.GRITLOC_FIXTURES ?? resolve(import.meta.dirname, "../test/fixtures");
 const vocab = join(fixtures, "clip", "bpe_simple_vocab_16e6.txt.gz");
 const tmp = mkdtempSync(join(tmpdir(), "gritloc-bench-owlvit-"));
@@ -62,57 +72,7 @@ function fixtureFiles(): OwlVitFiles {
 
 /** A seeded random OWL-ViT B/32 (HF names), written with its config.json. */
 function randomB32Files(seed: number): OwlVitFiles {
-  const next = seededUniform(seed);
-  const tensors: Record<string, SafetensorsTensor> = {};
-  const put = (name: string, shape: number[], std: number) => {
-    tensors[name] = randomTensor(next, shape, std);
-  };
-  const ones = (name: string, n: number) =>
-    (tensors[name] = { shape: [n], data: new Float32Array(n).fill(1) });
-  const zeros = (name: string, n: number) => (tensors[name] = { shape: [n], data: new Float32Array(n) });
-  const dense = (prefix: string, inp: number, out: number, bias = true) => {
-    put(`${prefix}.weight`, [out, inp], inp ** -0.5);
-    if (bias) zeros(`${prefix}.bias`, out);
-  };
-  const norm = (prefix: string, n: number) => {
-    ones(`${prefix}.weight`, n);
-    zeros(`${prefix}.bias`, n);
-  };
-  const encoder = (prefix: string, width: number, layers: number) => {
-    for (let i = 0; i < layers; i++) {
-      const l = `${prefix}.encoder.layers.${i}`;
-      for (const p of ["q_proj", "k_proj", "v_proj", "out_proj"]) dense(`${l}.self_attn.${p}`, width, width);
-      norm(`${l}.layer_norm1`, width);
-      norm(`${l}.layer_norm2`, width);
-      dense(`${l}.mlp.fc1`, width, 4 * width);
-      dense(`${l}.mlp.fc2`, 4 * width, width);
-    }
-  };
-  const [vw, tw, grid, patch] = [768, 512, 24, 32];
-  put("owlvit.text_model.embeddings.token_embedding.weight", [49408, tw], 0.02);
-  put("owlvit.text_model.embeddings.position_embedding.weight", [16, tw], 0.01);
-  encoder("owlvit.text_model", tw, 12);
-  norm("owlvit.text_model.final_layer_norm", tw);
-  dense("owlvit.text_projection", tw, tw, false);
-  put("owlvit.vision_model.embeddings.patch_embedding.weight", [vw, 3, patch, patch], 0.02);
-  put("owlvit.vision_model.embeddings.class_embedding", [vw], vw ** -0.5);
-  put("owlvit.vision_model.embeddings.position_embedding.weight", [grid * grid + 1, vw], 0.02);
-  norm("owlvit.vision_model.pre_layernorm", vw);
-  encoder("owlvit.vision_model", vw, 12);
-  norm("owlvit.vision_model.post_layernorm", vw);
-  norm("layer_norm", vw);
-  dense("class_head.dense0", vw, tw);
-  dense("class_head.logit_shift", vw, 1);
-  dense("class_head.logit_scale", vw, 1);
-  dense("box_head.dense0", vw, vw);
-  dense("box_head.dense1", vw, vw);
-  dense("box_head.dense2", vw, 4);
-  const weights = join(tmp, "b32.safetensors");
-  writeSafetensors(weights, tensors);
-  const config = join(tmp, "b32-config.json");
-  // Every size not given here is configuration_owlvit.py's default, which is B/32.
-  writeFileSync(config, JSON.stringify({ model_type: "owlvit", projection_dim: 512 }));
-  return { weights, config, vocab };
+  return { ...writeRandomOwlVit(tmp, "b32", OWLVIT_B32_SIZE, seed), vocab };
 }
 
 function randomImage(size: number, seed: number): PreparedImage {
@@ -128,8 +88,8 @@ function randomImage(size: number, seed: number): PreparedImage {
 
 async function benchModel(name: string, files: OwlVitFiles) {
   const runtime = {
-    provider: "cpu" as const,
-    precision: "fp32" as const,
+    provider,
+    precision,
     cacheDir: join(tmp, "cache"),
     ...(threads ? { threads } : {}),
   };
@@ -146,6 +106,7 @@ async function benchModel(name: string, files: OwlVitFiles) {
     const localizeNewQuery = await repeat(() => owl.localize(image, [`the thing number ${counter++}`]));
     return {
       name,
+      provider: owl.info.provider,
       paramsInMillions: Math.round(owl.info.paramsInMillions * 10) / 10,
       inputSize: owl.prepareSpec.width,
       patches: encoding.patches,
@@ -169,7 +130,7 @@ try {
     threads: threads ?? "ort default",
   };
   process.stdout.write(
-    `${JSON.stringify({ benchmark: "owlvit", provider: "cpu", precision: "fp32", runs, machine, results }, null, 2)}\n`,
+    `${JSON.stringify({ benchmark: "owlvit", provider, precision, runs, machine, results }, null, 2)}\n`,
   );
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -6,7 +6,8 @@
  * text embeddings are cached per query string, as in a real run). Prints JSON.
  * Reference (upstream PyTorch 1.13, same 2-core machine): 4.6 s/sample median (small), ~25 s (B/16-sized),
  * peak RSS 3.3–3.9 GiB.
- * Run: node --import tsx bench/slicvit.ts [--model small|b16] [--threads N]   (no --model: both, one process each)
+ * Run: node --import tsx bench/slicvit.ts [--model small|b16] [--threads N] [--provider cpu|cuda|auto]
+ *        [--precision fp32|fp16]   (no --model: both, one process each; default CPU fp32, as the figures above)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -18,6 +19,7 @@ import { createLocalizer } from "../src/models/registry.js";
 import type { SlicVitLocalizer } from "../src/models/slicvit/localizer.js";
 import { randomClipTensors } from "../src/models/smoke/random-clip.js";
 import { writeSafetensors } from "../src/models/weights/safetensors-writer.js";
+import type { PrecisionRequest, ProviderRequest } from "../src/onnx/session.js";
 import { decodeImage } from "../src/vision/decode.js";
 import { prepareDecoded } from "../src/vision/prepare.js";
 import { fixtureConfigJson, fixtureTensors, slicVitCases } from "../test/models/support/fixture-clip.js";
@@ -25,7 +27,13 @@ import { fixtureConfigJson, fixtureTensors, slicVitCases } from "../test/models/
 const fixtures = process.env.GRITLOC_FIXTURES ?? resolve(import.meta.dirname, "../test/fixtures");
 const workDir = join(tmpdir(), "gritloc-bench-slicvit");
 const { values } = parseArgs({
-  options: { model: { type: "string" }, threads: { type: "string" }, build: { type: "boolean" } },
+  options: {
+    model: { type: "string" },
+    threads: { type: "string" },
+    build: { type: "boolean" },
+    provider: { type: "string" },
+    precision: { type: "string" },
+  },
 });
 
 const B16: ClipConfig = {
@@ -69,7 +77,8 @@ async function runOne(model: string): Promise<unknown> {
   const files = modelFiles(model);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   const runtime = {
-    provider: "cpu" as const,
+    provider: (values.provider ?? "cpu") as ProviderRequest,
+    ...(values.precision === undefined ? {} : { precision: values.precision as PrecisionRequest }),
     cacheDir: join(workDir, "cache"),
     ...(threads ? { threads } : {}),
   };
@@ -122,6 +131,8 @@ async function runOne(model: string): Promise<unknown> {
   await localizer.dispose();
   return {
     model,
+    provider: localizer.info.provider,
+    precision: runtime.precision ?? (localizer.info.provider === "cuda" ? "fp16" : "fp32"),
     params: localizer.info.paramsInMillions,
     samples: stages.total.length,
     masksMedian: median(masks),
@@ -148,6 +159,8 @@ if (values.model !== undefined) {
       "--model",
       model,
       ...(values.threads ? ["--threads", values.threads] : []),
+      ...(values.provider ? ["--provider", values.provider] : []),
+      ...(values.precision ? ["--precision", values.precision] : []),
     ];
     spawnSync(process.execPath, [...args, "--build"], { stdio: ["ignore", "ignore", "inherit"] });
     // Other processes on the machine slow a run down; the load average says how busy it was.

@@ -310,9 +310,11 @@ export { mlp, quickGelu } from "./onnx/nn/mlp.js";
 export type { BlockNames, LayerNormNames, LinearNames, QkvNames } from "./onnx/nn/names.js";
 export { blockMlp, blockQkv, residualAttentionBlock } from "./onnx/nn/residual-attention-block.js";
 export {
+  CUDA_INSTALL_COMMAND,
   chooseExecution,
   type ExecutionChoice,
   OnnxSession,
+  onnxRuntimeNodeDir,
   type Precision,
   type PrecisionRequest,
   type Provider,
@@ -390,6 +392,12 @@ export {
 } from "./models/owlvit/localizer.js";
 export type { OwlVitModelSpec } from "./models/owlvit/model-spec.js";
 export {
+  OWLVIT_B32_SIZE,
+  type RandomOwlVitSize,
+  randomOwlVitTensors,
+  writeRandomOwlVit,
+} from "./models/owlvit/random-owlvit.js";
+export {
   OWLVIT_DEFAULTS,
   type OwlVitMode,
   type OwlVitOptions,
@@ -454,6 +462,7 @@ export { loadRegionClipVocabulary, type VocabularySources } from "./models/regio
 export {
   createLocalizer,
   type LocalizerRuntime,
+  type ModelFamily,
   type ModelSpec,
   type SlicVitModelSpec,
   type SmokeModelSpec,
@@ -593,3 +602,19 @@ export {
 export { type DemoResult, type RunDemoOptions, runDemo } from "./demo/run-demo.js";
 export type { DemoPictures } from "./demo/write-demo-pictures.js";
 export { type MiniGtSources, writeMiniGtSources } from "./demo/write-mini-gt-sources.js";
+
+// Doctor: is the setup sound, is the GPU doing the work, how fast will a run be
+export type { FamilyCheck } from "./doctor/compare-family.js";
+export { type CudaStatus, checkCudaProvider, describeCudaLoadError } from "./doctor/cuda-provider.js";
+export { type DoctorLine, type DoctorStatus, doctorLines, formatDoctorLines } from "./doctor/doctor-lines.js";
+export { type DoctorModelSize, FAMILY_PROBES, type FamilyProbe } from "./doctor/family-probes.js";
+export { ABLATION_SAMPLES, type ThroughputCheck } from "./doctor/measure-throughput.js";
+export { type GpuInfo, parseGpuQuery, readGpuInfo } from "./doctor/nvidia-smi.js";
+export {
+  cpuPlacedOps,
+  type PlacementSummary,
+  type ProviderPlacement,
+  parsePlacementLog,
+} from "./doctor/placement-log.js";
+export { type DoctorOptions, type DoctorReport, type FamilyFailure, runDoctor } from "./doctor/run-doctor.js";
+export type { DoctorVersions } from "./doctor/versions.js";

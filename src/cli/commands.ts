@@ -7,6 +7,7 @@ import type { CliCommand } from "./command.js";
 export const commands: Readonly<Record<string, () => Promise<CliCommand>>> = {
   // Keep alphabetical. One line per command: name: () => import("./<name>.js").then((m) => m.<name>Command),
   demo: () => import("./demo.js").then((m) => m.demoCommand),
+  doctor: () => import("./doctor.js").then((m) => m.doctorCommand),
   gt: () => import("./gt.js").then((m) => m.gtCommand),
   infer: () => import("./infer.js").then((m) => m.inferCommand),
   kernel: () => import("./kernel.js").then((m) => m.kernelCommand),

@@ -41,6 +41,9 @@ export type { OwlVitModelSpec };
 
 export type ModelSpec = SlicVitModelSpec | SmokeModelSpec | OwlVitModelSpec;
 
+/** A family's registry name ("slicvit", "smoke", "owlvit", ...). */
+export type ModelFamily = ModelSpec["family"];
+
 /** Where and how the model runs (provider, precision, threads, graph cache folder). */
 export type LocalizerRuntime = RuntimeOptions;
 

@@ -4,6 +4,7 @@
  * log line), and wraps a session so callers pass and receive plain typed arrays.
  */
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import type * as Ort from "onnxruntime-node";
 import { GritlocError, invalidOption } from "../errors.js";
 import { createLogger } from "../logger.js";
@@ -37,22 +38,58 @@ export interface ExecutionChoice {
   readonly reason: string;
 }
 
+/**
+ * The command that fetches onnxruntime-node's CUDA 12 provider libraries (from NuGet, so it needs internet); the
+ * fallback message and `gritloc doctor` both name it.
+ */
+export const CUDA_INSTALL_COMMAND =
+  "ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js";
+
+/**
+ * Where onnxruntime-node is loaded from: the package gritloc depends on, or the folder in
+ * `$GRITLOC_ONNXRUNTIME_NODE` (an onnxruntime-node installed elsewhere with its CUDA provider beside it, as
+ * bench/gpu.sh prepares for a machine without internet; docs/doctor.md).
+ */
+export function onnxRuntimeNodeDir(): string {
+  const override = process.env.GRITLOC_ONNXRUNTIME_NODE;
+  if (override !== undefined && override !== "") return override;
+  return dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json"));
+}
+
+/**
+ * ORT's session log severity: 4 (fatal) normally, since failures reach callers as exceptions; 0 (verbose) in
+ * `gritloc doctor`'s placement probe, which reads the "Node placements" lines ORT then prints to stderr.
+ */
+let sessionLogSeverity: 0 | 4 = 4;
+
 let ort: typeof Ort | undefined;
 function loadOrt(): typeof Ort {
   // Loaded lazily so `gritloc score` and friends never pay for the native module.
   if (ort === undefined) {
-    ort = createRequire(import.meta.url)("onnxruntime-node") as typeof Ort;
+    ort = createRequire(import.meta.url)(onnxRuntimeNodeDir()) as typeof Ort;
     // ORT's own logger writes to stderr; its errors reach us as exceptions (and the CUDA probe's failure is
-    // expected), so only fatal messages may print.
-    ort.env.logLevel = "fatal";
+    // expected), so only fatal messages may print, except in doctor's probe process, which reads the errors
+    // (e.g. which CUDA library failed to load: the exception only says "Failed to load shared library").
+    ort.env.logLevel = sessionLogSeverity === 0 ? "error" : "fatal";
   }
   return ort;
 }
 
+/**
+ * Makes every later session print ORT's verbose log, with its node placements, to stderr, and ORT's errors too
+ * when called before the first session (doctor's probe process).
+ */
+export function logSessionPlacements(): void {
+  sessionLogSeverity = 0;
+}
+
 let cudaProbe: Promise<string | undefined> | undefined;
 
-/** Resolves to undefined when a CUDA session can be created, else the reason it cannot. */
-function probeCuda(): Promise<string | undefined> {
+/**
+ * Resolves to undefined when a CUDA session can be created, else the first line of ORT's reason (probed once
+ * per process).
+ */
+export function probeCudaProvider(): Promise<string | undefined> {
   cudaProbe ??= (async () => {
     const g = new GraphBuilder("cuda-probe");
     g.output(g.input("x", "float32", [1]), "y", "float32", [1]);
@@ -95,15 +132,14 @@ export async function chooseExecution(options: RuntimeOptions = {}): Promise<Exe
   let provider: Provider = "cpu";
   let reason = "CPU requested";
   if (request !== "cpu") {
-    const failure = await probeCuda();
+    const failure = await probeCudaProvider();
     if (failure === undefined) {
       provider = "cuda";
       reason = "CUDA execution provider available";
     } else {
       reason =
         `CUDA execution provider not available (${failure}); falling back to CPU. ` +
-        "To use a GPU (CUDA 12, cuDNN 9), fetch the provider: " +
-        "ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js";
+        `To use a GPU (CUDA 12, cuDNN 9), fetch the provider: ${CUDA_INSTALL_COMMAND}`;
     }
   }
   const precision: Precision =
@@ -150,7 +186,7 @@ export class OnnxSession {
       executionProviders: [options.provider],
       graphOptimizationLevel: "all",
       // Failures reach the caller as exceptions; ORT's own logger would print them to stderr a second time.
-      logSeverityLevel: 4,
+      logSeverityLevel: sessionLogSeverity,
       ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 }),
       // Idle ORT threads spin by default; SLIC and decoding run beside the model (design §6), and on a shared
       // 2-core machine spinning doubled the CPU time of a SLICViT vision pass and slowed it down.

@@ -55,6 +55,9 @@ before(async () => {
     // A smaller mini set keeps the run short on 2 cores: 12 scenes still fill every partition.
     GRITLOC_MINI_SCENES: "12",
     GRITLOC_GRID_N: "8",
+    // The doctor cell checks the smoke model only (every family takes about a minute).
+    GRITLOC_DOCTOR_MODEL: "smoke",
+    GRITLOC_DOCTOR_SAMPLES: "2",
     // Importing colab/tslab_bridge.py must leave no __pycache__ in the checkout.
     PYTHONDONTWRITEBYTECODE: "1",
   };
@@ -124,6 +127,8 @@ test("the notebooks run on tslab and their Colab editions through %%tslab, shari
   await t.test("notebooks/01-setup builds the mini GRIT set", async () => {
     const cells = await execute("notebooks", "01-setup.ipynb");
     assert.match(stdout(cells), /\d+ samples in .*mini-grit\/samples\/ablation\/localization\.json/);
+    assert.match(stdout(cells), /CUDA provider: (loads|not available: .*Install it with: )/);
+    assert.match(stdout(cells), /timed run: smoke on (CPU|CUDA) /);
     assertHas(
       richOutputs(cells, "text/html").join(""),
       /<table><caption>Samples per source and partition/,
