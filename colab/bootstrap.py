@@ -3,17 +3,22 @@
 # In Colab it mounts Drive, installs Node 22 (nodejs.org), gritloc with onnxruntime-node's CUDA 12 provider and
 # tslab into /content/gritloc, registers the tslab kernel and loads the %%tslab bridge. Elsewhere (Jupyter on a
 # gritloc checkout, CI) it only registers the kernel from the checkout and loads the bridge.
-GRITLOC_PACKAGE = "github:YOUR-GITHUB-USER/gritloc"  #@param {type:"string"}
+# Blank: install gritloc from the GitHub repository and branch this notebook was opened from (Colab's
+# colab.research.google.com/github/<owner>/<repo>/blob/<branch>/... URL). Or a git spec (github:owner/gritloc#ref)
+# or the path of an `npm pack` tarball on Drive.
+GRITLOC_PACKAGE = ""  #@param {type:"string"}
 MOUNT_DRIVE = True  #@param {type:"boolean"}
 
 import hashlib
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import urllib.parse
 import urllib.request
 
 NODE_MAJOR = 22  # ≥ 20.19 is required (require(esm)); 22 is the LTS line used here
@@ -60,25 +65,58 @@ def _install_node(dest):
     shutil.move(str(archive.with_suffix("").with_suffix("")), str(dest))
 
 
-def _install_gritloc(home, node_bin):
-    """gritloc into an npm project at `home`, with onnxruntime-node's CUDA 12 provider."""
+def github_origin(sessions):
+    """`github:owner/repo#branch` from the Jupyter sessions Colab reports (a notebook opened from GitHub has the
+    GitHub URL in its session path), or None."""
+    for session in sessions if isinstance(sessions, list) else []:
+        path = urllib.parse.unquote(str((session or {}).get("path") or ""))
+        match = re.search(r"github(?:\.com)?/([\w.-]+)/([\w.-]+)/blob/([^/?#]+)/", path)
+        if match:
+            return "github:%s/%s#%s" % match.groups()
+    return None
+
+
+def _colab_github_origin():
+    """Asks the Colab runtime's Jupyter server which notebook is open; None when that cannot be told."""
+    host = os.environ.get("COLAB_JUPYTER_IP", "172.28.0.12")
+    port = os.environ.get("KMP_TARGET_PORT", "9000")
+    try:
+        with urllib.request.urlopen("http://%s:%s/api/sessions" % (host, port), timeout=5) as answer:
+            return github_origin(json.load(answer))
+    except (OSError, ValueError):
+        return None
+
+
+def package_source(explicit, env, detect):
+    """What to `npm install`: the form field, else $GRITLOC_PACKAGE, else the GitHub origin of this notebook."""
+    source = (explicit or "").strip() or env.get("GRITLOC_PACKAGE", "").strip() or detect()
+    if not source:
+        raise RuntimeError(
+            "Cannot tell which repository this notebook came from (it was not opened from GitHub). Set "
+            "GRITLOC_PACKAGE in this cell to github:<owner>/<repo> (the gritloc repository, optionally #branch) "
+            "or to the path of a tarball made by `npm pack` and copied to Drive, then run the cell again.")
+    return source
+
+
+def _install_gritloc(home, node_bin, package):
+    """gritloc from `package` into an npm project at `home`, with onnxruntime-node's CUDA 12 provider."""
     home.mkdir(parents=True, exist_ok=True)
     stamp = home / ".gritloc-package"
     installed = home / "node_modules" / "gritloc" / "dist" / "index.js"
-    if installed.exists() and stamp.exists() and stamp.read_text() == GRITLOC_PACKAGE:
-        print("gritloc already installed from", GRITLOC_PACKAGE)
+    if installed.exists() and stamp.exists() and stamp.read_text() == package:
+        print("gritloc already installed from", package)
         return
     # npm 11 lists dependencies' install scripts that package.json's allowScripts does not cover, and has said a
     # later release will block them; npm 10 runs them all. onnxruntime-node's postinstall fetches the CUDA
     # provider; a git install of gritloc builds dist/ in its prepare script (git and tarball sources are
     # matched by their spec, registry packages by name).
-    allow = {name: True for name in ("onnxruntime-node", "sharp", "zeromq", "protobufjs", GRITLOC_PACKAGE)}
+    allow = {name: True for name in ("onnxruntime-node", "sharp", "zeromq", "protobufjs", package)}
     project = {"name": "gritloc-colab", "private": True, "allowScripts": allow, "overrides": NPM_OVERRIDES}
     (home / "package.json").write_text(json.dumps(project, indent=2))
     # The environment variable, not `--onnxruntime-node-install=cuda12`: npm 11 warns that unknown CLI configs
     # stop working in its next major version; onnxruntime-node's install script reads both.
     env = dict(os.environ, ONNXRUNTIME_NODE_INSTALL="cuda12", PATH=str(node_bin) + os.pathsep + os.environ["PATH"])
-    _run([node_bin / "npm", "install", "--no-audit", "--no-fund", GRITLOC_PACKAGE], cwd=home, env=env)
+    _run([node_bin / "npm", "install", "--no-audit", "--no-fund", package], cwd=home, env=env)
     if not installed.exists():
         raise RuntimeError("%s has no dist/: install from a tarball made by `npm pack` (set GRITLOC_PACKAGE to "
                            "its path on Drive) or allow gritloc's prepare script" % installed.parent.parent)
@@ -86,7 +124,7 @@ def _install_gritloc(home, node_bin):
     if not list(ort.glob("bin/napi-v*/linux/x64/libonnxruntime_providers_cuda.so")):
         # The postinstall was skipped: run it directly, it is what fetches the CUDA 12 provider.
         _run([node_bin / "node", ort / "script" / "install.js"], cwd=ort, env=env)
-    stamp.write_text(GRITLOC_PACKAGE)
+    stamp.write_text(package)
 
 
 def _find_checkout():
@@ -114,7 +152,9 @@ def gritloc_bootstrap():
             _install_node(node_dir)
         node_bin = node_dir / "bin"
         os.environ["PATH"] = str(node_bin) + os.pathsep + os.environ["PATH"]
-        _install_gritloc(GRITLOC_HOME, node_bin)
+        package_spec = package_source(GRITLOC_PACKAGE, os.environ, _colab_github_origin)
+        print("installing gritloc from", package_spec, flush=True)
+        _install_gritloc(GRITLOC_HOME, node_bin, package_spec)
         package, kernel_cwd, node = GRITLOC_HOME / "node_modules" / "gritloc", GRITLOC_HOME, node_bin / "node"
         prefix = GRITLOC_HOME / "jupyter"
     else:

@@ -3,6 +3,7 @@
  * from notebooks/*.ipynb, and have the shape Colab needs (badge, bootstrap cell, `%%tslab` on every TS cell).
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,6 @@ import {
   checkSourceNotebook,
   githubRepo,
   type Notebook,
-  PLACEHOLDER_REPO,
   staleColabEditions,
 } from "../../scripts/colab-build.js";
 import { REPO } from "../notebooks/support/jupyter.js";
@@ -53,17 +53,17 @@ test("each edition is badge, bootstrap, then the source cells with %%tslab befor
     assert.equal((nb.metadata.kernelspec as { name: string }).name, "python3");
     assert.equal(nb.metadata.accelerator, "GPU");
     const [badge, bootstrap, ...rest] = nb.cells;
+    // package.json names no repository: no link that cannot know its repository, but how to open it.
     assert.match(
       text(badge.source),
-      new RegExp(
-        `\\(https://colab\\.research\\.google\\.com/github/${PLACEHOLDER_REPO}/blob/main/colab/${name}\\)`,
-      ),
+      new RegExp(`colab\\.research\\.google\\.com/github/<owner>/<repo>/blob/<branch>/colab/${name}`),
     );
+    assert.doesNotMatch(text(badge.source), /YOUR-GITHUB-USER/);
     assert.equal(bootstrap.cell_type, "code");
     const boot = text(bootstrap.source);
     assert.match(boot, /^#@title gritloc setup/);
     assert.match(boot, /\ngritloc_bootstrap\(\)$/);
-    assert.match(boot, new RegExp(`GRITLOC_PACKAGE = "github:${PLACEHOLDER_REPO}"`));
+    assert.match(boot, /\nGRITLOC_PACKAGE = "" {2}#@param/, "blank: the setup cell finds its repository");
     assert.equal(rest.length, source.cells.length);
     rest.forEach((cell, i) => {
       const original = source.cells[i];
@@ -140,4 +140,40 @@ test("a source notebook with outputs, another kernel or a magic is refused, nami
     "x.ipynb: cell 1 starts with a magic",
     "x.ipynb: cell 2 has no id",
   ]);
+});
+
+test("the setup cell installs from the form, else $GRITLOC_PACKAGE, else the GitHub repository it was opened from", () => {
+  // The bootstrap's own functions, run by the Python that runs Jupyter (the cell's last line, the call, is cut).
+  const script = `
+import json, sys
+source = open(sys.argv[1]).read().rsplit("\\ngritloc_bootstrap()", 1)[0]
+ns = {}
+exec(compile(source, "bootstrap.py", "exec"), ns)
+origin, pick = ns["github_origin"], ns["package_source"]
+out = {
+  "github": origin([{"path": "fileId=https%3A%2F%2Fgithub.com%2Fsomeone%2Fgritloc%2Fblob%2Fdev%2Fcolab%2F01-setup.ipynb"}]),
+  "drive": origin([{"path": "fileId=1AbCdEf"}]),
+  "none": origin(None),
+  "form": pick(" github:a/b ", {"GRITLOC_PACKAGE": "github:c/d"}, lambda: "github:e/f"),
+  "env": pick("", {"GRITLOC_PACKAGE": "/content/drive/MyDrive/gritloc-0.1.0.tgz"}, lambda: None),
+  "detected": pick("", {}, lambda: "github:someone/gritloc#dev"),
+}
+try:
+  pick("", {}, lambda: None)
+except RuntimeError as error:
+  out["error"] = str(error)
+print(json.dumps(out))
+`;
+  const result = spawnSync("/usr/bin/python3", ["-c", script, join(REPO, "colab", "bootstrap.py")], {
+    encoding: "utf8",
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const out = JSON.parse(result.stdout) as Record<string, string | null>;
+  assert.equal(out.github, "github:someone/gritloc#dev");
+  assert.equal(out.drive, null);
+  assert.equal(out.none, null);
+  assert.equal(out.form, "github:a/b");
+  assert.equal(out.env, "/content/drive/MyDrive/gritloc-0.1.0.tgz");
+  assert.equal(out.detected, "github:someone/gritloc#dev");
+  assert.match(out.error ?? "", /Cannot tell which repository this notebook came from .*Set GRITLOC_PACKAGE/);
 });
