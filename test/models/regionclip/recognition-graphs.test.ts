@@ -1,0 +1,181 @@
+/**
+ * Tier-A parity of the recognition branch, each stage fed the fixture's stored input: CLIP input (from the
+ * stored resized PNG) → res4; RoIAlign on the stored res4 channels; layer4 + attention pool on the stored pooled
+ * RoIs; and the whole RoI head (in chunks) on our res4 against every region feature (tolerances: fixture README).
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { after, test } from "node:test";
+import { clipPixelValues } from "../../../src/models/clip/preprocess.js";
+import { buildClipBackboneModel } from "../../../src/models/regionclip/clip-backbone-graph.js";
+import { readClipResNetTopology } from "../../../src/models/regionclip/clip-resnet-topology.js";
+import { regionFeatures, roiAlign } from "../../../src/models/regionclip/roi-head-graph.js";
+import { GraphBuilder } from "../../../src/onnx/graph-builder.js";
+import { encodeModel } from "../../../src/onnx/model-writer.js";
+import { NnContext } from "../../../src/onnx/nn/context.js";
+import { OnnxSession } from "../../../src/onnx/session.js";
+import { decodeImage } from "../../../src/vision/decode.js";
+import { assertClose } from "../../support/assert-close.js";
+import { fixturePath, readFixtureJson } from "../../support/fixtures.js";
+import {
+  fixtureWeights,
+  openFixtureTensors,
+  regionClipCases,
+  regionClipFixtureFolders,
+} from "./support/regionclip-fixture.js";
+
+const cpu = { provider: "cpu" as const };
+
+function maxAbs(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
+  return m;
+}
+
+/** Channels [0, n) of an [N, C, H, W] tensor. */
+function firstChannels(data: Float32Array, dims: readonly number[], n: number): Float32Array {
+  const [count, channels, h, w] = dims;
+  const plane = h * w;
+  const out = new Float32Array(count * n * plane);
+  for (let r = 0; r < count; r++) {
+    out.set(data.subarray(r * channels * plane, (r * channels + n) * plane), r * n * plane);
+  }
+  return out;
+}
+
+/** Per-channel [mean, std, min, max] of [1, C, H, W] (std with N − 1, as torch's default). */
+function channelStats(data: Float32Array, channels: number): Float32Array {
+  const plane = data.length / channels;
+  const out = new Float32Array(channels * 4);
+  for (let c = 0; c < channels; c++) {
+    let sum = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < plane; i++) {
+      const v = data[c * plane + i];
+      sum += v;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    const mean = sum / plane;
+    let sq = 0;
+    for (let i = 0; i < plane; i++) sq += (data[c * plane + i] - mean) ** 2;
+    out.set([mean, Math.sqrt(sq / (plane - 1)), min, max], c * 4);
+  }
+  return out;
+}
+
+for (const folder of regionClipFixtureFolders()) {
+  const { file: weightsFile, weights } = fixtureWeights(folder);
+  after(() => weightsFile.close());
+  const topology = readClipResNetTopology(weights);
+  const cases = regionClipCases(folder);
+
+  test(`${folder}: the topology is read from the weights`, () => {
+    const { topology: t } = readFixtureJson<{ topology: Record<string, unknown> }>(folder, "model.json");
+    assert.deepEqual(topology.layers, t.clip_layers);
+    assert.deepEqual(topology.stemWidths, t.clip_stem_widths);
+    assert.equal(topology.res4Channels, t.res4_channels);
+    assert.equal(topology.res5Channels, t.res5_channels);
+    assert.equal(topology.heads, t.attnpool_heads);
+    assert.equal(topology.res5Grid ** 2 + 1, t.attnpool_tokens);
+    assert.equal(topology.poolerResolution, t.pooler_resolution);
+    assert.equal(topology.embedDim, t.embed_dim);
+  });
+
+  for (const run of cases.runs.filter((r) => r.kind === "base" && r.resized_png !== undefined)) {
+    test(`${folder}/${run.id}: CLIP input is bit-exact and res4 matches (≤ 1e-4 × max|ref|)`, async () => {
+      const image = await decodeImage(fixturePath(folder, run.resized_png!));
+      assert.deepEqual([image.height, image.width], run.resized_hw);
+      const pixels = clipPixelValues(image);
+      const digest = createHash("sha256").update(new Uint8Array(pixels.buffer)).digest("hex");
+      assert.equal(digest, run.clip_input!.sha256_f32_le, "CLIP input sha256");
+
+      const session = await OnnxSession.create(
+        encodeModel(buildClipBackboneModel(weights, topology, "fp32")),
+        cpu,
+      );
+      const tensors = openFixtureTensors(folder, run.tensors);
+      try {
+        const out = await session.run({
+          pixel_values: { type: "float32", data: pixels, dims: [1, 3, image.height, image.width] },
+        });
+        const res4 = out.res4.data as Float32Array;
+        assert.deepEqual(out.res4.dims, run.res4!.shape);
+        const reference = tensors.readFloat32("clip.res4.ch0_4");
+        const scale = maxAbs(reference);
+        assertClose(firstChannels(res4, out.res4.dims, 4), reference, { atol: 1e-4 * scale }, "res4 ch0-3");
+        const stats = tensors.readFloat32("clip.res4.chstats");
+        assertClose(
+          channelStats(res4, topology.res4Channels),
+          stats,
+          { atol: 1e-4 * maxAbs(stats) },
+          "res4 stats",
+        );
+      } finally {
+        tensors.close();
+        await session.dispose();
+      }
+    });
+
+    test(`${folder}/${run.id}: RoIAlign (RoiAlign-16 half_pixel) on the stored res4 channels is exact`, async () => {
+      const tensors = openFixtureTensors(folder, run.tensors);
+      const g = new GraphBuilder("roi_align");
+      const res4 = g.input("res4", "float32", [1, 4, "h", "w"]);
+      const rois = g.input("rois", "float32", ["r", 4]);
+      g.output(roiAlign(g, res4, rois, topology.poolerResolution), "pooled", "float32", ["r", 4, "p", "p"]);
+      const session = await OnnxSession.create(encodeModel(g.build()), cpu);
+      try {
+        const proposals = tensors.readFloat32("rpn.proposals").subarray(0, 8);
+        const out = await session.run({
+          res4: {
+            type: "float32",
+            data: tensors.readFloat32("clip.res4.ch0_4"),
+            dims: tensors.entry("clip.res4.ch0_4").shape,
+          },
+          rois: { type: "float32", data: proposals, dims: [2, 4] },
+        });
+        const stored = tensors.readFloat32("roi.pooled.first2");
+        const expected = firstChannels(stored, tensors.entry("roi.pooled.first2").shape, 4);
+        assert.deepEqual(out.pooled.data, expected);
+      } finally {
+        tensors.close();
+        await session.dispose();
+      }
+    });
+
+    test(`${folder}/${run.id}: layer4 and the attention pool on the stored RoIs match`, async () => {
+      const tensors = openFixtureTensors(folder, run.tensors);
+      const g = new GraphBuilder("region_features");
+      const ctx = new NnContext(g, weights, "fp32");
+      const p = topology.poolerResolution;
+      const pooled = g.input("pooled", "float32", ["r", topology.res4Channels, p, p]);
+      const { res5, features } = regionFeatures(ctx, pooled, topology);
+      g.output(res5, "res5", "float32", ["r", topology.res5Channels, topology.res5Grid, topology.res5Grid]);
+      g.output(features, "features", "float32", ["r", topology.embedDim]);
+      const session = await OnnxSession.create(encodeModel(g.build()), cpu);
+      try {
+        const out = await session.run({
+          pooled: {
+            type: "float32",
+            data: tensors.readFloat32("roi.pooled.first2"),
+            dims: tensors.entry("roi.pooled.first2").shape,
+          },
+        });
+        const res5Ref = tensors.readFloat32("roi.res5.first2");
+        assertClose(out.res5.data as Float32Array, res5Ref, { atol: 1e-5 * maxAbs(res5Ref) }, "res5");
+        const attn = tensors.readFloat32("roi.attnpool");
+        const firstTwo = attn.subarray(0, 2 * topology.embedDim);
+        assertClose(
+          out.features.data as Float32Array,
+          firstTwo,
+          { atol: 1e-5 * maxAbs(attn) },
+          "attnpool[:2]",
+        );
+      } finally {
+        tensors.close();
+        await session.dispose();
+      }
+    });
+  }
+}
