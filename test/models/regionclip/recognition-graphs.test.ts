@@ -5,10 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { clipPixelValues } from "../../../src/models/clip/preprocess.js";
 import { buildClipBackboneModel } from "../../../src/models/regionclip/clip-backbone-graph.js";
 import { readClipResNetTopology } from "../../../src/models/regionclip/clip-resnet-topology.js";
+import { RecognitionBranch } from "../../../src/models/regionclip/recognition-branch.js";
 import { regionFeatures, roiAlign } from "../../../src/models/regionclip/roi-head-graph.js";
 import { GraphBuilder } from "../../../src/onnx/graph-builder.js";
 import { encodeModel } from "../../../src/onnx/model-writer.js";
@@ -25,6 +29,8 @@ import {
 } from "./support/regionclip-fixture.js";
 
 const cpu = { provider: "cpu" as const };
+const work = mkdtempSync(join(tmpdir(), "gritloc-regionclip-"));
+after(() => rmSync(work, { recursive: true, force: true }));
 
 function maxAbs(values: ArrayLike<number>): number {
   let m = 0;
@@ -175,6 +181,28 @@ for (const folder of regionClipFixtureFolders()) {
       } finally {
         tensors.close();
         await session.dispose();
+      }
+    });
+  }
+
+  for (const run of cases.runs.filter((r) => r.kind === "base" && r.resized_png !== undefined)) {
+    test(`${folder}/${run.id}: the recognition branch (our res4, RoI head in chunks) gives every region feature`, async () => {
+      const branch = await RecognitionBranch.open(
+        { weights, topology, weightsId: `fixture:${folder}` },
+        { provider: "cpu", precision: "fp32", threads: undefined, reason: "test" },
+        join(work, "cache"),
+        300,
+      );
+      const tensors = openFixtureTensors(folder, run.tensors);
+      try {
+        const image = await decodeImage(fixturePath(folder, run.resized_png!));
+        const res4 = await branch.res4(image);
+        const features = await branch.regionFeatures(res4, tensors.readFloat32("rpn.proposals"));
+        const reference = tensors.readFloat32("roi.attnpool");
+        assertClose(features, reference, { atol: 1e-3 * maxAbs(reference) }, "region features");
+      } finally {
+        tensors.close();
+        await branch.dispose();
       }
     });
   }
