@@ -33,6 +33,7 @@ export interface GritResult {
   readonly image: string;
   readonly class_index: number;
   readonly num_classes: number;
+  readonly total_detections_all_classes: number;
   readonly boxes: readonly (readonly number[])[];
   readonly scores: readonly number[];
   readonly probs: readonly number[];
