@@ -4,7 +4,7 @@
  * [1, C4, H/16, W/16] (floor at every 2×2 average pool, as torch). The layer builders are shared with the RoI
  * head, which runs layer4 per region.
  */
-import { float, GraphBuilder, type OnnxModel } from "../../onnx/graph-builder.js";
+import { GraphBuilder, type OnnxModel } from "../../onnx/graph-builder.js";
 import { NnContext, type WeightReader } from "../../onnx/nn/context.js";
 import type { Precision } from "../../onnx/session.js";
 import { CLIP_BACKBONE_PREFIX, type ClipResNetTopology } from "./clip-resnet-topology.js";
@@ -12,31 +12,42 @@ import { CLIP_BACKBONE_PREFIX, type ClipResNetTopology } from "./clip-resnet-top
 /** detectron2's FrozenBatchNorm2d epsilon. */
 const FROZEN_BN_EPS = 1e-5;
 
-/** `F.batch_norm(x, running_mean, running_var, weight, bias, training=False, eps=1e-5)` (ORT fuses it into the conv). */
-export function frozenBatchNorm(ctx: NnContext, x: string, prefix: string): string {
-  return ctx.g.node(
-    "BatchNormalization",
-    [
-      x,
-      ctx.weight(`${prefix}.weight`),
-      ctx.weight(`${prefix}.bias`),
-      ctx.weight(`${prefix}.running_mean`),
-      ctx.weight(`${prefix}.running_var`),
-    ],
-    { epsilon: float(FROZEN_BN_EPS) },
-  );
-}
-
-/** A bias-free square conv (stride 1 unless given; padding k // 2) followed by FrozenBN. */
+/**
+ * A bias-free square conv (stride 1 unless given; padding k // 2) followed by FrozenBN, folded at build time
+ * into one conv with bias: W·γ/√(var + ε) and β − mean·γ/√(var + ε), computed in double. Folding in the graph
+ * builder rather than leaving it to ORT keeps fp16 graphs accurate: the fold is done before rounding to fp16.
+ */
 function convBn(ctx: NnContext, x: string, conv: string, bn: string, stride = 1): string {
-  const kernel = ctx.weights.shape(conv)[2];
+  const [out, , kernel] = ctx.weights.shape(conv);
   const pad = Math.floor(kernel / 2);
-  const y = ctx.g.node("Conv", [x, ctx.weight(conv)], {
+  const scales = (): Float64Array => {
+    const gamma = ctx.weights.read(`${bn}.weight`);
+    const variance = ctx.weights.read(`${bn}.running_var`);
+    return Float64Array.from(gamma, (g, c) => g / Math.sqrt(variance[c] + FROZEN_BN_EPS));
+  };
+  const weight = ctx.derived(`${conv}+bn`, {
+    dims: ctx.weights.shape(conv),
+    compute: () => {
+      const w = ctx.weights.read(conv);
+      const scale = scales();
+      const perChannel = w.length / out;
+      return Float32Array.from(w, (v, i) => v * scale[Math.floor(i / perChannel)]);
+    },
+  });
+  const bias = ctx.derived(`${bn}.folded_bias`, {
+    dims: [out],
+    compute: () => {
+      const beta = ctx.weights.read(`${bn}.bias`);
+      const mean = ctx.weights.read(`${bn}.running_mean`);
+      const scale = scales();
+      return Float32Array.from(beta, (b, c) => b - mean[c] * scale[c]);
+    },
+  });
+  return ctx.g.node("Conv", [x, weight, bias], {
     kernel_shape: [kernel, kernel],
     strides: [stride, stride],
     pads: [pad, pad, pad, pad],
   });
-  return frozenBatchNorm(ctx, y, bn);
 }
 
 /** `nn.AvgPool2d(k)`: kernel = stride = k, no padding, floor on odd sizes. */

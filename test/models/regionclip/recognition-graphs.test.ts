@@ -206,4 +206,34 @@ for (const folder of regionClipFixtureFolders()) {
       }
     });
   }
+
+  test(`${folder}: with fp16 (what CUDA runs; float32 backbone, fp16 RoI head) region features stay close`, async () => {
+    // Run on the CPU provider here (no GPU in CI); ORT executes the fp16 graph with the same node list.
+    const branch = await RecognitionBranch.open(
+      { weights, topology, weightsId: `fixture:${folder}` },
+      { provider: "cpu", precision: "fp16", threads: undefined, reason: "test" },
+      join(work, "cache"),
+    );
+    try {
+      for (const run of cases.runs.filter((r) => r.kind === "base" && r.resized_png !== undefined)) {
+        const tensors = openFixtureTensors(folder, run.tensors);
+        const image = await decodeImage(fixturePath(folder, run.resized_png!));
+        const features = await branch.regionFeatures(
+          await branch.res4(image),
+          tensors.readFloat32("rpn.proposals"),
+        );
+        const reference = tensors.readFloat32("roi.attnpool");
+        tensors.close();
+        // Measured ≤ 0.7 % of max|ref| (cosines to the concepts within 2.6e-3).
+        assertClose(
+          features,
+          reference,
+          { atol: 1e-2 * maxAbs(reference) },
+          `${run.id} region features (fp16)`,
+        );
+      }
+    } finally {
+      await branch.dispose();
+    }
+  });
 }
