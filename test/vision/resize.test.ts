@@ -1,11 +1,13 @@
 /**
- * resizeBicubic against Pillow 9.4 (fixtures `resize/` and `slic/*_224.u8`, tolerance: exact).
+ * resizeBicubic against Pillow 9.4 (fixtures `resize/` and `slic/*_224.u8`, tolerance: exact). resizeBilinear's
+ * Pillow parity (upscaling) is checked on the RegionCLIP runs (test/models/regionclip/preprocess.test.ts); here,
+ * its triangle taps, including the widened support when downscaling, on rows with known fixed-point results.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { decodeImage } from "../../src/vision/decode.js";
 import type { RgbImage } from "../../src/vision/image.js";
-import { resizeBicubic } from "../../src/vision/resize.js";
+import { resizeBicubic, resizeBilinear } from "../../src/vision/resize.js";
 import { fixturePath, readU8 } from "../support/fixtures.js";
 
 function countDifferent(a: Uint8Array, b: Uint8Array): number {
@@ -91,4 +93,45 @@ test("resizeBicubic rejects bad sizes and malformed images with messages naming 
     () => resizeBicubic({ data: [1, 2, 3] as unknown as Uint8Array, width: 1, height: 1 }, 4, 4),
     /Expected a Uint8Array for image.data/,
   );
+});
+
+/** A one-row image whose three channels all hold `values`. */
+function grayRow(values: readonly number[]): RgbImage {
+  return { data: Uint8Array.from(values.flatMap((v) => [v, v, v])), width: values.length, height: 1 };
+}
+
+const ROW = [0, 255, 17, 200, 90, 91, 3, 250, 128, 64, 1, 254];
+
+test("resizeBilinear halving a row uses the widened triangle taps 1/8, 3/8, 3/8, 1/8 (Pillow's antialiasing)", () => {
+  const out = resizeBilinear(grayRow(ROW), ROW.length / 2, 1);
+  // Output i is centred on input 2i + 1 with support 2; the first output's taps are cut at the border.
+  for (let i = 1; i < ROW.length / 2 - 1; i++) {
+    const [a, b, c, d] = ROW.slice(2 * i - 1, 2 * i + 3);
+    assert.equal(out.data[3 * i], (a + 3 * b + 3 * c + d + 4) >> 3, `output ${i}`);
+  }
+});
+
+test("resizeBilinear doubling a column interpolates 3/4 + 1/4 between neighbours, vertically as horizontally", () => {
+  const column: RgbImage = { ...grayRow(ROW), width: 1, height: ROW.length };
+  const wide = resizeBilinear(grayRow(ROW), 2 * ROW.length, 1);
+  const tall = resizeBilinear(column, 1, 2 * ROW.length);
+  assert.deepEqual(tall.data, wide.data);
+  for (let k = 0; k < ROW.length - 1; k++) {
+    assert.equal(wide.data[3 * (2 * k + 1)], (3 * ROW[k] + ROW[k + 1] + 2) >> 2, `output ${2 * k + 1}`);
+    assert.equal(wide.data[3 * (2 * k + 2)], (ROW[k] + 3 * ROW[k + 1] + 2) >> 2, `output ${2 * k + 2}`);
+  }
+});
+
+test("resizeBilinear keeps a constant image constant when shrinking and enlarging", () => {
+  for (const [w, h] of [
+    [2, 1],
+    [11, 7],
+    [5, 9],
+  ]) {
+    const out = resizeBilinear(constant(5, 3, 77), w, h);
+    assert.ok(
+      out.data.every((v) => v === 77),
+      `${w}×${h}`,
+    );
+  }
 });

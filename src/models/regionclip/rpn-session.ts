@@ -1,0 +1,34 @@
+/**
+ * Opens the offline R50-FPN + RPN graph for a RegionCLIP checkpoint: built once per weights and precision into
+ * the graph cache (`<cacheDir>/graphs/regionclip-rpn-*.onnx`), then loaded as an ONNX Runtime session.
+ */
+import type { WeightReader } from "../../onnx/nn/context.js";
+import { type ExecutionChoice, OnnxSession } from "../../onnx/session.js";
+import { cachedGraph } from "../clip/graph-cache.js";
+import { buildRegionClipRpnModel, inferRpnTopology } from "./rpn-graph.js";
+
+/**
+ * The RPN session for `weights` (whose file content hashes to `weightsSha256`, the cache key) on the chosen
+ * provider and precision.
+ * @throws GritlocError E_WEIGHTS_INVALID when an offline RPN tensor is missing; E_PROVIDER_UNAVAILABLE when the
+ *   provider cannot load the graph.
+ * @example
+ * const choice = await chooseExecution({ provider: "cpu" });
+ * const rpn = await openRegionClipRpn(weights, await fileSha256(path), choice, defaultCacheDir());
+ * const proposals = await generateProposals(rpn, preprocessRegionClip(image));
+ */
+export async function openRegionClipRpn(
+  weights: WeightReader,
+  weightsSha256: string,
+  choice: ExecutionChoice,
+  cacheDir: string,
+): Promise<OnnxSession> {
+  const topology = inferRpnTopology(weights);
+  const path = await cachedGraph(
+    cacheDir,
+    "regionclip-rpn",
+    { weights: weightsSha256, topology, precision: choice.precision },
+    () => buildRegionClipRpnModel(weights, choice.precision, { weights_sha256: weightsSha256 }),
+  );
+  return OnnxSession.create(path, { provider: choice.provider, threads: choice.threads });
+}
