@@ -6,48 +6,14 @@
  */
 import { GraphBuilder, type OnnxModel } from "../../onnx/graph-builder.js";
 import { NnContext, type WeightReader } from "../../onnx/nn/context.js";
+import { batchNormNames, conv2dBatchNorm } from "../../onnx/nn/conv.js";
 import type { Precision } from "../../onnx/session.js";
 import { CLIP_BACKBONE_PREFIX, type ClipResNetTopology } from "./clip-resnet-topology.js";
 
-/** detectron2's FrozenBatchNorm2d epsilon. */
-const FROZEN_BN_EPS = 1e-5;
-
-/**
- * A bias-free square conv (stride 1 unless given; padding k // 2) followed by FrozenBN, folded at build time
- * into one conv with bias: W·γ/√(var + ε) and β − mean·γ/√(var + ε), computed in double. Folding in the graph
- * builder rather than leaving it to ORT keeps fp16 graphs accurate: the fold is done before rounding to fp16.
- */
+/** A bias-free square conv (stride 1 unless given; padding k // 2) with its FrozenBN folded in (eps 1e-5). */
 function convBn(ctx: NnContext, x: string, conv: string, bn: string, stride = 1): string {
-  const [out, , kernel] = ctx.weights.shape(conv);
-  const pad = Math.floor(kernel / 2);
-  const scales = (): Float64Array => {
-    const gamma = ctx.weights.read(`${bn}.weight`);
-    const variance = ctx.weights.read(`${bn}.running_var`);
-    return Float64Array.from(gamma, (g, c) => g / Math.sqrt(variance[c] + FROZEN_BN_EPS));
-  };
-  const weight = ctx.derived(`${conv}+bn`, {
-    dims: ctx.weights.shape(conv),
-    compute: () => {
-      const w = ctx.weights.read(conv);
-      const scale = scales();
-      const perChannel = w.length / out;
-      return Float32Array.from(w, (v, i) => v * scale[Math.floor(i / perChannel)]);
-    },
-  });
-  const bias = ctx.derived(`${bn}.folded_bias`, {
-    dims: [out],
-    compute: () => {
-      const beta = ctx.weights.read(`${bn}.bias`);
-      const mean = ctx.weights.read(`${bn}.running_mean`);
-      const scale = scales();
-      return Float32Array.from(beta, (b, c) => b - mean[c] * scale[c]);
-    },
-  });
-  return ctx.g.node("Conv", [x, weight, bias], {
-    kernel_shape: [kernel, kernel],
-    strides: [stride, stride],
-    pads: [pad, pad, pad, pad],
-  });
+  const pad = Math.floor(ctx.weights.shape(conv)[2] / 2);
+  return conv2dBatchNorm(ctx, x, conv, batchNormNames(bn), { stride, pad });
 }
 
 /** `nn.AvgPool2d(k)`: kernel = stride = k, no padding, floor on odd sizes. */

@@ -10,8 +10,8 @@
  *   (torchvision's CPU rule), the first 300 over all classes; `detector_postprocess`: scale, clip, non-empty.
  */
 
-import { batchedNms } from "../../vision/batched-nms.js";
 import type { Size } from "../../vision/image.js";
+import { batchedNms } from "../../vision/nms.js";
 
 const fr = Math.fround;
 
@@ -192,7 +192,7 @@ export function selectDetections(
     proposalIndex: Int32Array.from(candidates.rows),
   };
   const keep = batchedNms(all.boxes, all.scores, all.classes, settings.nmsIouThreshold);
-  return gather(all, keep.slice(0, settings.maxDetections));
+  return gather(all, [...keep.subarray(0, settings.maxDetections)]);
 }
 
 /**
