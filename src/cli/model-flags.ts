@@ -4,6 +4,7 @@
  * each says so in its ModelFlagRules.
  */
 import { invalidOption } from "../errors.js";
+import type { RegionClipModelSpec } from "../models/regionclip/model-spec.js";
 import type { ModelSpec } from "../models/registry.js";
 import type { SlicVitOptions } from "../models/slicvit/options.js";
 import {
@@ -22,6 +23,9 @@ export const MODEL_FLAG_SPEC = {
   config: { type: "string" },
   vocab: { type: "string" },
   "preprocessor-config": { type: "string" },
+  "rpn-weights": { type: "string" },
+  "class-embeddings": { type: "string" },
+  "class-names": { type: "string" },
   seed: { type: "string" },
   alpha: { type: "string" },
   "n-segments": { type: "string" },
@@ -47,12 +51,15 @@ export type ModelFamily = ModelSpec["family"];
 
 /** What a fallback gives for the flags left out: a ModelSpec's files and display name (any ModelSpec fits). */
 export interface ModelFiles {
-  readonly family: ModelFamily;
+  readonly family: ModelFamily | RegionClipModelSpec["family"];
   readonly weights?: string;
   /** Used only when it is a path (a slicvit spec may hold the config inline). */
   readonly config?: unknown;
   readonly vocab?: string;
   readonly preprocessorConfig?: string;
+  readonly rpnWeights?: string;
+  readonly classEmbeddings?: string;
+  readonly classNames?: string;
   readonly name?: string;
 }
 
@@ -68,22 +75,29 @@ export interface ModelFlagRules {
   readonly optionExample?: string;
 }
 
-type FileFlag = "weights" | "config" | "vocab" | "preprocessor-config";
+type FileFlag = "weights" | "config" | "vocab" | OptionalFileFlag;
+type OptionalFileFlag = "preprocessor-config" | "rpn-weights" | "class-embeddings" | "class-names";
 
 const SPEC_FIELD = {
   weights: "weights",
   config: "config",
   vocab: "vocab",
   "preprocessor-config": "preprocessorConfig",
+  "rpn-weights": "rpnWeights",
+  "class-embeddings": "classEmbeddings",
+  "class-names": "classNames",
 } as const satisfies Record<FileFlag, string>;
 
+/** Flags only RegionCLIP reads; any other family refuses them. */
+const REGIONCLIP_ONLY = ["rpn-weights", "class-embeddings", "class-names"] as const;
+
 /** What a family's mapping reads: the flags, with the command's rules applied. */
-interface FamilyFlags {
+export interface FamilyFlags {
   readonly flags: ModelFlags;
   /** A required file flag (or the fallback's file). */
-  file(flag: Exclude<FileFlag, "preprocessor-config">): string;
+  file(flag: Exclude<FileFlag, OptionalFileFlag>): string;
   /** An optional file flag (or the fallback's file). */
-  optionalFile(flag: "config" | "preprocessor-config"): string | undefined;
+  optionalFile(flag: "config" | OptionalFileFlag): string | undefined;
   /** The fallback's display name as a spread. */
   name(): { name?: string };
   /** The `--option` pairs. */
@@ -99,6 +113,41 @@ function slicVitOptions(f: FamilyFlags): SlicVitOptions {
     options.nSegments = nSegments.split(",").map((n) => parseIntegerFlag(n.trim(), "n-segments", { min: 1 }));
   }
   return options;
+}
+
+/**
+ * `--model regionclip`: the RegionCLIP files (the fetched `regionclip-rn50` set fills those left out) →
+ * RegionClipModelSpec. Not in FAMILIES until the family is registered; `familyFlags` makes it usable alone.
+ */
+export function regionClipSpecFromFlags(f: FamilyFlags): RegionClipModelSpec {
+  for (const slicVitOnly of ["alpha", "n-segments", "seed"] as const) {
+    if (f.flags[slicVitOnly] !== undefined)
+      throw invalidOption(`--${slicVitOnly}`, "no value with --model regionclip", f.flags[slicVitOnly]);
+  }
+  for (const unused of ["config", "preprocessor-config"] as const) {
+    if (f.flags[unused] !== undefined)
+      throw invalidOption(
+        `--${unused}`,
+        "no value with --model regionclip (its .pth files carry no config)",
+        f.flags[unused],
+      );
+  }
+  const weights = f.file("weights");
+  const vocab = f.file("vocab");
+  const optional = (flag: "rpn-weights" | "class-embeddings" | "class-names") => {
+    const value = f.optionalFile(flag);
+    return value === undefined ? {} : { [SPEC_FIELD[flag]]: value };
+  };
+  return {
+    family: "regionclip",
+    weights,
+    ...optional("rpn-weights"),
+    ...optional("class-embeddings"),
+    ...optional("class-names"),
+    vocab,
+    ...f.name(),
+    options: f.options(),
+  };
 }
 
 /** `--model NAME` → ModelSpec, one entry per family; adding a family is one entry here (and its usage lines). */
@@ -178,12 +227,27 @@ export function modelFamilyFromFlags(flags: ModelFlags, rules: ModelFlagRules = 
  */
 export function modelSpecFromFlags(flags: ModelFlags, rules: ModelFlagRules = {}): ModelSpec {
   const family = modelFamilyFromFlags(flags, rules);
+  return FAMILIES[family](familyFlags(flags, rules, family));
+}
+
+/**
+ * The flags as a family's mapping reads them, with `rules` applied (the fallback counts when its family is
+ * `family`). Refuses RegionCLIP-only flags for every other family.
+ * @throws GritlocError E_INVALID_OPTION for a flag the family does not take.
+ */
+export function familyFlags(flags: ModelFlags, rules: ModelFlagRules, family: string): FamilyFlags {
+  if (family !== "regionclip") {
+    for (const flag of REGIONCLIP_ONLY) {
+      if (flags[flag] !== undefined)
+        throw invalidOption(`--${flag}`, `no value with --model ${family} (RegionCLIP only)`, flags[flag]);
+    }
+  }
   const fallback = rules.fallback?.family === family ? rules.fallback : undefined;
   const fallbackFile = (flag: FileFlag) => {
     const value = fallback?.[SPEC_FIELD[flag]];
     return typeof value === "string" ? value : undefined;
   };
-  return FAMILIES[family]({
+  return {
     flags,
     file: (flag) => {
       const value = flags[flag] ?? fallbackFile(flag);
@@ -194,5 +258,5 @@ export function modelSpecFromFlags(flags: ModelFlags, rules: ModelFlagRules = {}
     optionalFile: (flag) => flags[flag] ?? fallbackFile(flag),
     name: () => (fallback?.name === undefined ? {} : { name: fallback.name }),
     options: () => parseOptionFlags(flags.option, rules.optionExample ?? "alpha=0.5"),
-  });
+  };
 }

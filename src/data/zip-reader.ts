@@ -140,7 +140,7 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
 }
 
 /** Where a member's data starts (after its local header, whose name/extra lengths may differ). */
-async function dataOffset(path: string, entry: ZipEntry): Promise<number> {
+export async function zipMemberDataOffset(path: string, entry: ZipEntry): Promise<number> {
   const handle = await open(path, "r");
   try {
     const header = await readAt(handle, entry.localHeaderOffset, 30);
@@ -154,7 +154,7 @@ async function dataOffset(path: string, entry: ZipEntry): Promise<number> {
 
 /** Streams a member's bytes (inflated) to `write`, one piece at a time; returns its CRC-32 and length. */
 async function streamMember(path: string, entry: ZipEntry, write: (chunk: Uint8Array) => Promise<void>) {
-  const start = await dataOffset(path, entry);
+  const start = await zipMemberDataOffset(path, entry);
   let crc = 0;
   let length = 0;
   const pending: Uint8Array[] = [];

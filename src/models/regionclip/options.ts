@@ -1,0 +1,101 @@
+/**
+ * RegionCLIP localizer options: the output mode and the detector's thresholds, defaults in one place (the
+ * zero-shot LVIS config `CLIP_fast_rcnn_R_50_C4_zsinf.yaml`), resolved and checked once into a frozen object
+ * (options → ResolvedRegionClipOptions).
+ */
+import { invalidOption } from "../../errors.js";
+
+/**
+ * `grit`: the GRIT single-query rule (vocabulary contrast; fixture README "GRIT single-query mode"): the query
+ * is matched to a vocabulary name or added as class K, the detector runs unchanged over those classes, the
+ * boxes are its detections of the query's class in output order, and the confidence is the first box's fused
+ * score clamped to [0, 1] (0 without boxes).
+ * `reference`: the same detections with RegionCLIP's own scores, unclamped: `CLIPFastRCNN.inference()` output
+ * restricted to the query's class, for parity checks against the reference.
+ */
+export type RegionClipMode = "grit" | "reference";
+
+export interface RegionClipOptions {
+  /** Output mode. @default "grit" */
+  readonly mode?: RegionClipMode;
+  /** Keep (box, class) pairs whose fused score is strictly above this (`SCORE_THRESH_TEST`). @default 0.02 */
+  readonly scoreThreshold?: number;
+  /** Per-class NMS: suppress a box whose IoU with a better one exceeds this (`NMS_THRESH_TEST`). @default 0.5 */
+  readonly nmsIouThreshold?: number;
+  /** Detections kept per image over all classes, best first (`DETECTIONS_PER_IMAGE`). @default 300 */
+  readonly detectionsPerImage?: number;
+  /** RPN: level-wise NMS IoU (`OFFLINE_RPN_NMS_THRESH`). @default 0.9 */
+  readonly rpnNmsIouThreshold?: number;
+  /** RPN: proposals kept per FPN level before NMS (`PRE_NMS_TOPK_TEST`). @default 1000 */
+  readonly rpnPreNmsTopK?: number;
+  /**
+   * RPN: proposals scored by the CLIP head (`POST_NMS_TOPK_TEST`); fewer is faster, parity needs 1000.
+   * @default 1000
+   */
+  readonly proposals?: number;
+  /** RoIs per res5 + attnpool batch (memory vs. speed only; results do not depend on it). @default 100 */
+  readonly roiChunkSize?: number;
+  /** `grit`: at most this many boxes per query, best first; null = every detection of the class. @default null */
+  readonly maxBoxes?: number | null;
+}
+
+export type ResolvedRegionClipOptions = Required<RegionClipOptions>;
+
+export const REGIONCLIP_DEFAULTS: ResolvedRegionClipOptions = Object.freeze({
+  mode: "grit",
+  scoreThreshold: 0.02,
+  nmsIouThreshold: 0.5,
+  detectionsPerImage: 300,
+  rpnNmsIouThreshold: 0.9,
+  rpnPreNmsTopK: 1000,
+  proposals: 1000,
+  roiChunkSize: 100,
+  maxBoxes: null,
+});
+
+const KNOWN = Object.keys(REGIONCLIP_DEFAULTS);
+
+function checkNumber(name: string, value: unknown, ok: (v: number) => boolean, expected: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value))
+    throw invalidOption(name, expected, value);
+  return value;
+}
+
+const positiveInteger = (name: string, value: unknown) =>
+  checkNumber(name, value, (v) => Number.isInteger(v) && v >= 1, "a positive integer");
+
+const fraction = (name: string, value: unknown, lowOpen: boolean) =>
+  checkNumber(
+    name,
+    value,
+    (v) => (lowOpen ? v > 0 : v >= 0) && v <= 1,
+    lowOpen ? "a number in (0, 1]" : "a number in [0, 1]",
+  );
+
+/**
+ * Applies the defaults (undefined values count as unset) and checks every option.
+ * @throws GritlocError E_INVALID_OPTION naming the option, the expected value and what was received.
+ * @example resolveRegionClipOptions({ proposals: 300 }).scoreThreshold // 0.02
+ */
+export function resolveRegionClipOptions(options: RegionClipOptions = {}): ResolvedRegionClipOptions {
+  if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (!KNOWN.includes(key)) throw invalidOption(`options.${key}`, `one of ${KNOWN.join(", ")}`, key);
+    if (value !== undefined) set[key] = value;
+  }
+  const o = { ...REGIONCLIP_DEFAULTS, ...set } as Record<keyof ResolvedRegionClipOptions, unknown>;
+  if (o.mode !== "grit" && o.mode !== "reference")
+    throw invalidOption("mode", '"grit" or "reference"', o.mode);
+  return Object.freeze({
+    mode: o.mode,
+    scoreThreshold: fraction("scoreThreshold", o.scoreThreshold, false),
+    nmsIouThreshold: fraction("nmsIouThreshold", o.nmsIouThreshold, true),
+    detectionsPerImage: positiveInteger("detectionsPerImage", o.detectionsPerImage),
+    rpnNmsIouThreshold: fraction("rpnNmsIouThreshold", o.rpnNmsIouThreshold, true),
+    rpnPreNmsTopK: positiveInteger("rpnPreNmsTopK", o.rpnPreNmsTopK),
+    proposals: positiveInteger("proposals", o.proposals),
+    roiChunkSize: positiveInteger("roiChunkSize", o.roiChunkSize),
+    maxBoxes: o.maxBoxes === null ? null : positiveInteger("maxBoxes", o.maxBoxes),
+  });
+}
