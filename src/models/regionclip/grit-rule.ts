@@ -12,6 +12,7 @@
 import type { BoxXyxy } from "../../grit/box.js";
 import type { Size } from "../../vision/image.js";
 import type { Localization } from "../localizer.js";
+import type { ResolvedRegionClipOptions } from "./options.js";
 import {
   classLogits,
   cosines,
@@ -95,22 +96,11 @@ export function referenceLocalization(detections: RegionDetections, classIndex: 
   return { boxes, scores, confidence: scores.length === 0 ? 0 : clippedConfidence(scores[0]) };
 }
 
-/**
- * `grit` mode's pruning of the reference boxes. GRIT scores a sample as Σ matched IoU / (#pred + #missed): an
- * extra wrong box costs as much as a missed one, while the reference keeps every detection of the class above
- * a fused score of 0.02 — often dozens to hundreds of overlapping RPN proposals.
- */
-export interface GritSelection {
-  /** Keep boxes whose fused score sqrt(p · objectness logit) is at least this. */
-  readonly scoreThreshold: number;
-  /** At most this many boxes. */
-  readonly maxBoxes: number;
-  /** When no box passes the threshold, keep the best one (an empty prediction scores 0 wherever there is an object). */
-  readonly fallbackToBest: boolean;
-}
+/** `grit` mode's pruning of the reference boxes (defaults and reasoning: `options.ts`, docs/regionclip.md). */
+export type GritSelection = Pick<ResolvedRegionClipOptions, "minScore" | "maxBoxes" | "fallbackToBest">;
 
 /**
- * The reference boxes (best first) → at most `maxBoxes` with score ≥ `scoreThreshold` (or the best alone, with
+ * The reference boxes (best first) → at most `maxBoxes` with fused score ≥ `minScore` (or the best alone, with
  * `fallbackToBest`); the confidence stays the reference's (the first box's clipped fused score, 0 with none).
  */
 export function gritLocalization(reference: Localization, selection: GritSelection): Localization {
@@ -118,7 +108,7 @@ export function gritLocalization(reference: Localization, selection: GritSelecti
   while (
     count < reference.scores.length &&
     count < selection.maxBoxes &&
-    reference.scores[count] >= selection.scoreThreshold
+    reference.scores[count] >= selection.minScore
   ) {
     count++;
   }

@@ -12,23 +12,20 @@
 
 import type { Size } from "../../vision/image.js";
 import { batchedNms } from "../../vision/nms.js";
+import { REGIONCLIP_DEFAULTS, type ResolvedRegionClipOptions } from "./options.js";
 
 const fr = Math.fround;
 
-/** `CLIP_fast_rcnn_R_50_C4_zsinf.yaml` test settings. */
-export interface DetectionSettings {
-  /** Keep (box, class) pairs whose fused score is strictly above this (`SCORE_THRESH_TEST`). @default 0.02 */
-  readonly scoreThreshold: number;
-  /** Per-class NMS IoU (`NMS_THRESH_TEST`). @default 0.5 */
-  readonly nmsIouThreshold: number;
-  /** Detections per image over all classes (`DETECTIONS_PER_IMAGE`). @default 300 */
-  readonly maxDetections: number;
-}
+/** The detector's test settings (`CLIP_fast_rcnn_R_50_C4_zsinf.yaml`; see `options.ts`). */
+export type DetectionSettings = Pick<
+  ResolvedRegionClipOptions,
+  "scoreThreshold" | "nmsIouThreshold" | "detectionsPerImage"
+>;
 
 export const ZSINF_DETECTION_SETTINGS: DetectionSettings = Object.freeze({
-  scoreThreshold: 0.02,
-  nmsIouThreshold: 0.5,
-  maxDetections: 300,
+  scoreThreshold: REGIONCLIP_DEFAULTS.scoreThreshold,
+  nmsIouThreshold: REGIONCLIP_DEFAULTS.nmsIouThreshold,
+  detectionsPerImage: REGIONCLIP_DEFAULTS.detectionsPerImage,
 });
 
 /** `CLSS_TEMP`: logits are cosines divided (not multiplied by 100) by float32(0.01). */
@@ -145,7 +142,7 @@ function gather(source: RegionDetections, keep: readonly number[], boxes?: Float
 /**
  * `fast_rcnn_inference_single_image` on fused scores [R, C + 1] (background last) and proposals [R, 4] in
  * resized pixels: drop rows with a non-finite score or box, clip to `resizedSize`, keep pairs above the score
- * threshold in (proposal, class) order, per-class NMS, the first `maxDetections` by score over all classes.
+ * threshold in (proposal, class) order, per-class NMS, the first `detectionsPerImage` by score over all classes.
  */
 export function selectDetections(
   fused: Float32Array,
@@ -192,7 +189,7 @@ export function selectDetections(
     proposalIndex: Int32Array.from(candidates.rows),
   };
   const keep = batchedNms(all.boxes, all.scores, all.classes, settings.nmsIouThreshold);
-  return gather(all, [...keep.subarray(0, settings.maxDetections)]);
+  return gather(all, [...keep.subarray(0, settings.detectionsPerImage)]);
 }
 
 /**

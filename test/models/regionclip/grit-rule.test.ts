@@ -141,21 +141,21 @@ const reference: Localization = {
 };
 
 test("grit mode keeps the best boxes at or above the fused-score threshold, up to the cap", () => {
-  const kept = gritLocalization(reference, { scoreThreshold: 0.6, maxBoxes: 5, fallbackToBest: true });
+  const kept = gritLocalization(reference, { minScore: 0.6, maxBoxes: 5, fallbackToBest: true });
   assert.deepEqual(kept, { boxes: reference.boxes.slice(0, 3), scores: [1.4, 0.9, 0.6], confidence: 1 });
-  const capped = gritLocalization(reference, { scoreThreshold: 0, maxBoxes: 2, fallbackToBest: true });
+  const capped = gritLocalization(reference, { minScore: 0, maxBoxes: 2, fallbackToBest: true });
   assert.deepEqual(capped.scores, [1.4, 0.9]);
 });
 
 test("grit mode falls back to the best box, or returns nothing with confidence 0", () => {
   const low = { ...reference, scores: [0.3, 0.2, 0.1, 0.05], confidence: 0.3 };
-  const fallback = gritLocalization(low, { scoreThreshold: 0.5, maxBoxes: 5, fallbackToBest: true });
+  const fallback = gritLocalization(low, { minScore: 0.5, maxBoxes: 5, fallbackToBest: true });
   assert.deepEqual(fallback, { boxes: [reference.boxes[0]], scores: [0.3], confidence: 0.3 });
-  const none = gritLocalization(low, { scoreThreshold: 0.5, maxBoxes: 5, fallbackToBest: false });
+  const none = gritLocalization(low, { minScore: 0.5, maxBoxes: 5, fallbackToBest: false });
   assert.deepEqual(none, { boxes: [], scores: [], confidence: 0 });
   const empty = gritLocalization(
     { boxes: [], scores: [], confidence: 0 },
-    { scoreThreshold: 0.5, maxBoxes: 5, fallbackToBest: true },
+    { minScore: 0.5, maxBoxes: 5, fallbackToBest: true },
   );
   assert.deepEqual(empty, { boxes: [], scores: [], confidence: 0 });
 });
