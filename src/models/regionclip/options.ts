@@ -50,6 +50,11 @@ export interface RegionClipOptions {
    * every GRIT sample with an object to find). @default true
    */
   readonly fallbackToBest?: boolean;
+  /**
+   * Attention heads of the text tower; null: width / 64, as every CLIP text tower has. The weights cannot tell
+   * (the fixtures' tiny tower has 2 heads of width 4). @default null
+   */
+  readonly textHeads?: number | null;
 }
 
 export type ResolvedRegionClipOptions = Required<RegionClipOptions>;
@@ -66,6 +71,7 @@ export const REGIONCLIP_DEFAULTS: ResolvedRegionClipOptions = Object.freeze({
   minScore: 0.5,
   maxBoxes: 10,
   fallbackToBest: true,
+  textHeads: null,
 });
 
 const KNOWN = Object.keys(REGIONCLIP_DEFAULTS);
@@ -119,5 +125,6 @@ export function resolveRegionClipOptions(options: RegionClipOptions = {}): Resol
     minScore: checkNumber("minScore", o.minScore, (v) => v >= 0, "a number ≥ 0"),
     maxBoxes: positiveInteger("maxBoxes", o.maxBoxes),
     fallbackToBest: checkBoolean("fallbackToBest", o.fallbackToBest),
+    textHeads: o.textHeads === null ? null : positiveInteger("textHeads", o.textHeads),
   });
 }

@@ -16,6 +16,7 @@ test("defaults are the zero-shot LVIS config's (threshold 0.02, NMS 0.5, 300 det
     minScore: 0.5,
     maxBoxes: 10,
     fallbackToBest: true,
+    textHeads: null,
   });
   assert.ok(Object.isFrozen(REGIONCLIP_DEFAULTS));
   const set = resolveRegionClipOptions({
@@ -41,6 +42,7 @@ test("bad options are E_INVALID_OPTION naming the option", () => {
     [{ maxBoxes: null }, /a positive integer for maxBoxes/],
     [{ minScore: -0.1 }, /a number ≥ 0 for minScore/],
     [{ fallbackToBest: "yes" }, /a boolean for fallbackToBest/],
+    [{ textHeads: 0 }, /a positive integer for textHeads/],
     [{ alpha: 0.5 }, /one of mode, .* for options\.alpha/],
   ];
   for (const [options, pattern] of cases) {
