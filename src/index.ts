@@ -286,6 +286,57 @@ export {
   postProcessObjectDetection,
 } from "./models/owlvit/post-process-object-detection.js";
 export {
+  CLS_BG_SCORE,
+  CLS_SCORE,
+  openRegionClipWeights,
+  type RegionClipWeightFiles,
+  type RegionClipWeights,
+} from "./models/regionclip/checkpoint.js";
+export {
+  type ClassEmbeddings,
+  embedConcept,
+  embedConcepts,
+  lvisVocabulary,
+  type PromptEmbedder,
+  type QueryClasses,
+  queryClasses,
+  type RegionClipVocabulary,
+  readClassEmbeddings,
+  readClassNamesFile,
+  regionClipVocabulary,
+} from "./models/regionclip/class-embeddings.js";
+export {
+  conceptKey,
+  prepareLvisName,
+  prepareQuery,
+  promptText,
+  REGIONCLIP_CONTEXT_LENGTH,
+  regionClipPromptIds,
+  VocabularyMatcher,
+} from "./models/regionclip/concept-text.js";
+export { LVIS_V1_NAMES } from "./models/regionclip/lvis-v1-names.js";
+export {
+  type RegionClipModelSpec,
+  type RegionClipSpecFiles,
+  regionClipSpecFiles,
+} from "./models/regionclip/model-spec.js";
+export {
+  REGIONCLIP_DEFAULTS,
+  type RegionClipMode,
+  type RegionClipOptions,
+  type ResolvedRegionClipOptions,
+  resolveRegionClipOptions,
+} from "./models/regionclip/options.js";
+export { REGIONCLIP_PROMPT_TEMPLATES } from "./models/regionclip/prompt-templates.js";
+export {
+  buildRegionClipTextModel,
+  type RegionClipTextConfig,
+  RegionClipTextEncoder,
+  type RegionClipTextEncoderOptions,
+  regionClipTextConfig,
+} from "./models/regionclip/text-encoder.js";
+export { loadRegionClipVocabulary, type VocabularySources } from "./models/regionclip/vocabulary.js";
+export {
   createLocalizer,
   type LocalizerRuntime,
   type ModelSpec,
@@ -317,6 +368,21 @@ export {
   SafetensorsFile,
 } from "./models/weights/safetensors-reader.js";
 export { type SafetensorsTensor, writeSafetensors } from "./models/weights/safetensors-writer.js";
+export {
+  type LoadedTensor,
+  readTensors,
+  type TensorInfo,
+  type TensorSource,
+  tensorSourceWeightReader,
+} from "./models/weights/tensor-source.js";
+export {
+  openTorchStateDict,
+  readTorchTensor,
+  TorchCheckpoint,
+  type TorchStateDict,
+  TorchStorage,
+  TorchTensorRef,
+} from "./models/weights/torch-checkpoint.js";
 
 // Run: plan, journal, runner, merge
 export { type MergeFailure, type MergeResult, type MergeRunOptions, mergeRun } from "./run/merge-run.js";

@@ -33,7 +33,7 @@ export const modelsCommand: CliCommand = {
   smoke   writes smoke-clip-seed<N>.safetensors + .json (a tiny RANDOM CLIP, for testing the pipeline only:
           its boxes mean nothing) into D (default: the current folder)
   fetch   downloads the files of <name> (e.g. clip-vit-large-patch14, alias clip-vit-l14; owlvit-b32, owlvit-b16,
-          owlvit-l14 for OWL-ViT) listed in the models
+          owlvit-l14 for OWL-ViT; regionclip-rn50, regionclip-rn50x4 for RegionCLIP) listed in the models
           manifest (default: the bundled data-manifests/models.json) into D (default: the gritloc cache), then
           builds and caches the ONNX graphs (for CLIP checkpoints) in C`,
 

@@ -9,8 +9,14 @@ import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GritlocError, invalidOption } from "../errors.js";
 import type { DownloadEvent } from "./download-events.js";
+import {
+  isGoogleDriveDownload,
+  isGoogleDriveFolderFile,
+  passDriveInterstitial,
+  resolveDriveFolderFile,
+} from "./google-drive.js";
 import { hashFileInto, sha256File } from "./hash-file.js";
-import { httpGet, NetworkError } from "./http-get.js";
+import { type HttpGetOptions, httpGet, NetworkError } from "./http-get.js";
 import {
   discardPart,
   ifRangeValidator,
@@ -149,6 +155,22 @@ interface AttemptContext {
   readonly emit: (event: DownloadEvent) => void;
   /** Largest part size seen; growing it counts as progress and resets the failure count. */
   highWater: number;
+  /** The URL requested: `url`, or the download URL a Google Drive folder link resolved to (once). */
+  requestUrl?: string;
+}
+
+/**
+ * GETs the file: a Google Drive folder link is first resolved to its file's download URL, and Drive's
+ * virus-scan page is confirmed; the bytes are verified afterwards like any others.
+ */
+async function requestFile(ctx: AttemptContext, options: HttpGetOptions) {
+  // The listing requests carry none of the file request's headers (Range, If-Range).
+  const { headers: _, ...listing } = options;
+  ctx.requestUrl ??= isGoogleDriveFolderFile(ctx.url)
+    ? await resolveDriveFolderFile(ctx.url, listing)
+    : ctx.url;
+  const response = await httpGet(ctx.requestUrl, options);
+  return isGoogleDriveDownload(ctx.requestUrl) ? passDriveInterstitial(response, options) : response;
 }
 
 /** One request: resumes or restarts `<path>.part`, streams the body into it, returns size and sha256. */
@@ -166,7 +188,7 @@ async function attempt(ctx: AttemptContext): Promise<{ size: number; sha256: str
     const validator = ifRangeValidator(state);
     if (validator !== null) headers["if-range"] = validator;
   }
-  const response = await httpGet(url, {
+  const response = await requestFile(ctx, {
     headers,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),

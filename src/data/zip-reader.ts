@@ -139,14 +139,25 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
   }
 }
 
+async function dataOffsetIn(handle: FileHandle, path: string, entry: ZipEntry): Promise<number> {
+  const header = await readAt(handle, entry.localHeaderOffset, 30);
+  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL)
+    throw corrupt(path, `bad local header of ${entry.name}`);
+  return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+}
+
 /** Where a member's data starts (after its local header, whose name/extra lengths may differ). */
 export async function zipMemberDataOffset(path: string, entry: ZipEntry): Promise<number> {
+  return (await zipMemberDataOffsets(path, [entry]))[0];
+}
+
+/** Where each member's data starts, reading the file through one handle (for archives of many members). */
+export async function zipMemberDataOffsets(path: string, entries: readonly ZipEntry[]): Promise<number[]> {
   const handle = await open(path, "r");
   try {
-    const header = await readAt(handle, entry.localHeaderOffset, 30);
-    if (header.length < 30 || header.readUInt32LE(0) !== LOCAL)
-      throw corrupt(path, `bad local header of ${entry.name}`);
-    return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const offsets: number[] = [];
+    for (const entry of entries) offsets.push(await dataOffsetIn(handle, path, entry));
+    return offsets;
   } finally {
     await handle.close();
   }

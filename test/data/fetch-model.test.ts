@@ -121,13 +121,15 @@ test("an unknown model name lists the known ones", async () => {
   );
 });
 
-test("the bundled models manifest is valid and names the CLIP and OWL-ViT files", async () => {
+test("the bundled models manifest is valid and names the CLIP, OWL-ViT and RegionCLIP files", async () => {
   const manifest = await loadModelsManifest();
   assert.deepEqual(Object.keys(manifest.models).sort(), [
     "clip-vit-large-patch14",
     "owlvit-base-patch16",
     "owlvit-base-patch32",
     "owlvit-large-patch14",
+    "regionclip-rn50",
+    "regionclip-rn50x4",
   ]);
   const clip = manifest.models["clip-vit-large-patch14"];
   assert.equal(

@@ -206,7 +206,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
   };
   const appendItems = (list: PickleValue, items: PickleValue[]) => {
     if (!Array.isArray(list) || Object.isFrozen(list)) throw bad("APPEND(S) on something that is not a list");
-    list.push(...items);
+    for (const item of items) list.push(item); // not push(...items): a huge batch would overflow the call stack
   };
 
   for (;;) {

@@ -8,7 +8,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { inflateSync } from "fflate";
-import { listZip, type ZipEntry, zipMemberDataOffset } from "../../data/zip-reader.js";
+import { listZip, type ZipEntry, zipMemberDataOffset, zipMemberDataOffsets } from "../../data/zip-reader.js";
 import { GritlocError } from "../../errors.js";
 import { fromBfloat16Bits, fromFloat16Bits } from "../../onnx/float16.js";
 import {
@@ -186,7 +186,7 @@ export class TorchCheckpoint {
         globals: checkpointGlobals(path),
         persistentLoad: (pid) => storageRecord(path, pid, storages),
       });
-      const members = new Map<string, { entry: ZipEntry; offset: number }>();
+      const used: ZipEntry[] = [];
       for (const storage of storages.values()) {
         const entry = byName.get(`${archive}data/${storage.key}`);
         if (entry === undefined)
@@ -196,8 +196,11 @@ export class TorchCheckpoint {
             path,
             `storage ${storage.key} holds ${entry.size} bytes, fewer than ${storage.numel} ${storage.dtype} elements`,
           );
-        members.set(storage.key, { entry, offset: await zipMemberDataOffset(path, entry) });
+        used.push(entry);
       }
+      const offsets = await zipMemberDataOffsets(path, used);
+      const members = new Map<string, { entry: ZipEntry; offset: number }>();
+      [...storages.keys()].forEach((key, i) => members.set(key, { entry: used[i], offset: offsets[i] }));
       return new TorchCheckpoint(path, root, members, fd);
     } catch (error) {
       closeSync(fd);
@@ -222,7 +225,11 @@ export class TorchCheckpoint {
       );
     const values = this.#storageFloat32(storage, label);
     if (numel === 0) return new Float32Array(0);
-    if (isContiguous(shape, stride)) return values.slice(storageOffset, storageOffset + numel);
+    if (isContiguous(shape, stride))
+      // `values` is a fresh array per read: a tensor spanning its whole storage needs no copy.
+      return storageOffset === 0 && numel === values.length
+        ? values
+        : values.slice(storageOffset, storageOffset + numel);
     return gather(values, storageOffset, shape, stride, numel);
   }
 

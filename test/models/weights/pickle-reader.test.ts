@@ -53,6 +53,14 @@ test("protocol-2 values read back: ints of every width, floats, strings, tuples,
   assert.ok(Object.isFrozen(value.items.get("pair")), "tuples are frozen");
 });
 
+test("one APPENDS batch of 200 000 items reads (no call-stack limit on batch size)", () => {
+  const p = new PickleBuilder().proto().raw(0x5d).mark();
+  for (let i = 0; i < 200_000; i++) p.raw(0x4e);
+  const value = read(p.raw(0x65).stop());
+  assert.ok(Array.isArray(value));
+  assert.equal(value.length, 200_000);
+});
+
 test("OrderedDict is built by REDUCE and takes attributes (a state dict's _metadata) by BUILD", () => {
   const p = new PickleBuilder().proto().orderedDict().mark().str("w").int(1).setitems();
   p.emptyDict().str("_metadata").str("x").setitem().build().stop();
