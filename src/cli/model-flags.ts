@@ -117,7 +117,7 @@ function slicVitOptions(f: FamilyFlags): SlicVitOptions {
 
 /**
  * `--model regionclip`: the RegionCLIP files (the fetched `regionclip-rn50` set fills those left out) →
- * RegionClipModelSpec. Not in FAMILIES until the family is registered; `familyFlags` makes it usable alone.
+ * RegionClipModelSpec.
  */
 export function regionClipSpecFromFlags(f: FamilyFlags): RegionClipModelSpec {
   for (const slicVitOnly of ["alpha", "n-segments", "seed"] as const) {
@@ -193,6 +193,7 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
       options: f.options(),
     };
   },
+  regionclip: regionClipSpecFromFlags,
 };
 
 const FAMILY_NAMES = Object.keys(FAMILIES) as ModelFamily[];

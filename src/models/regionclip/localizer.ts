@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { defaultCacheDir } from "../../cache-dir.js";
 import { GritlocError, invalidOption } from "../../errors.js";
+import { createLogger } from "../../logger.js";
 import { chooseExecution, type OnnxSession, type RuntimeOptions } from "../../onnx/session.js";
 import { ClipTokenizer } from "../../text/clip-tokenizer.js";
 import type { PreparedImage, PrepareSpec } from "../../vision/prepare.js";
@@ -20,14 +21,7 @@ import { QueryCache } from "../owlvit/query-cache.js";
 import { fileSha256 } from "../weights/file-identity.js";
 import { tensorSourceWeightReader } from "../weights/tensor-source.js";
 import { openRegionClipWeights, type RegionClipWeightFiles, type RegionClipWeights } from "./checkpoint.js";
-import {
-  embedConcept,
-  lvisVocabulary,
-  queryClasses,
-  readClassNamesFile,
-  type RegionClipVocabulary,
-  regionClipVocabulary,
-} from "./class-embeddings.js";
+import { embedConcept, queryClasses, type RegionClipVocabulary } from "./class-embeddings.js";
 import { readClipResNetTopology } from "./clip-resnet-topology.js";
 import { VocabularyMatcher } from "./concept-text.js";
 import { generateProposals } from "./generate-proposals.js";
@@ -38,13 +32,17 @@ import {
   type RegionEvidence,
   referenceLocalization,
 } from "./grit-rule.js";
-import { type RegionClipOptions, type ResolvedRegionClipOptions, resolveRegionClipOptions } from "./options.js";
+import {
+  type RegionClipOptions,
+  type ResolvedRegionClipOptions,
+  resolveRegionClipOptions,
+} from "./options.js";
 import { preprocessRegionClip } from "./preprocess.js";
 import { RecognitionBranch } from "./recognition-branch.js";
 import { cosines, unitRows } from "./region-scores.js";
 import { openRegionClipRpn } from "./rpn-session.js";
 import { RegionClipTextEncoder } from "./text-encoder.js";
-import { vocabularyEmbeddings } from "./vocabulary-embeddings.js";
+import { loadRegionClipVocabulary } from "./vocabulary.js";
 
 /** The files of one RegionCLIP model (what `fetchModelFiles("regionclip-rn50")` returns by role). */
 export interface RegionClipFiles extends RegionClipWeightFiles {
@@ -61,6 +59,8 @@ export interface RegionClipIdentity {
   /** True for random weights (scores mean nothing). @default false */
   readonly isSmoke?: boolean;
 }
+
+const log = createLogger("models");
 
 /** Query embeddings kept per localizer (D floats each: 4 kB for RN50). */
 const QUERY_CACHE_SIZE = 4096;
@@ -164,7 +164,11 @@ export class RegionClipLocalizer implements Localizer {
 
   /** One query on an encoded image, in the configured output mode. */
   async localizeEncoded(evidence: RegionEvidence, query: string): Promise<Localization> {
-    const { detections, classIndex } = queryClassDetections(evidence, await this.queryClass(query), this.options);
+    const { detections, classIndex } = queryClassDetections(
+      evidence,
+      await this.queryClass(query),
+      this.options,
+    );
     const reference = referenceLocalization(detections, classIndex);
     return this.options.mode === "reference" ? reference : gritLocalization(reference, this.options);
   }
@@ -220,7 +224,6 @@ export async function createRegionClipLocalizer(
   const resolved = resolveRegionClipOptions(options);
   if (typeof files !== "object" || files === null)
     throw invalidOption("files", "{ weights, vocab, rpnWeights?, classEmbeddings?, classNames? }", files);
-  const names = files.classNames === undefined ? lvisVocabulary() : readClassNamesFile(files.classNames);
   const tokenizer = await ClipTokenizer.fromFile(files.vocab);
   const weights = await openRegionClipWeights(files);
   const opened: { dispose(): Promise<void> }[] = [];
@@ -241,30 +244,35 @@ export async function createRegionClipLocalizer(
     );
     opened.push(recognition);
     const textHeads = resolved.textHeads ?? undefined;
-    const text = await RegionClipTextEncoder.load(weights, choice, cacheDir, { heads: textHeads, identity: sha });
-    opened.push(text);
-    const embeddings = await vocabularyEmbeddings({
-      names,
-      weights,
-      encoder: text,
-      tokenizer,
-      cacheDir,
-      textIdentity: { weights: sha, heads: text.config.heads },
+    const text = await RegionClipTextEncoder.load(weights, choice, cacheDir, {
+      heads: textHeads,
+      identity: sha,
     });
-    if (embeddings.dim !== topology.embedDim)
+    opened.push(text);
+    const vocabulary = await loadRegionClipVocabulary({
+      weights,
+      ...(files.classNames === undefined ? {} : { classNames: files.classNames }),
+      tokenizer,
+      encoder: async () => text,
+      cacheDir,
+      identity: `${sha}:heads=${text.config.heads}`,
+      onProgress: (done, total) => {
+        if (done % 100 === 0 || done === total) log.info(`class embeddings computed: ${done}/${total}`);
+      },
+    });
+    if (vocabulary.embeddings.dim !== topology.embedDim)
       throw new GritlocError(
         "E_WEIGHTS_INVALID",
-        `${files.classEmbeddings ?? files.weights}: class embeddings are ${embeddings.dim} wide, the region ` +
-          `features ${topology.embedDim}; use embeddings made for this model`,
+        `${files.classEmbeddings ?? files.weights}: class embeddings are ${vocabulary.embeddings.dim} wide, the ` +
+          `region features ${topology.embedDim}; use embeddings made for this model`,
       );
-    const vocabulary = regionClipVocabulary(names, embeddings, files.classEmbeddings ?? "the class names");
     const optionsHash = hashOf({
       family: "regionclip",
       graphFormat: GRAPH_FORMAT_VERSION,
       weights: sha,
       rpnWeights: rpnSha,
       classEmbeddings: files.classEmbeddings === undefined ? null : await fileSha256(files.classEmbeddings),
-      classNames: names,
+      classNames: vocabulary.names,
       vocab: await fileSha256(files.vocab),
       options: resolved,
     });
