@@ -200,7 +200,9 @@ export class TorchCheckpoint {
       }
       const offsets = await zipMemberDataOffsets(path, used);
       const members = new Map<string, { entry: ZipEntry; offset: number }>();
-      [...storages.keys()].forEach((key, i) => members.set(key, { entry: used[i], offset: offsets[i] }));
+      for (const [i, key] of [...storages.keys()].entries()) {
+        members.set(key, { entry: used[i], offset: offsets[i] });
+      }
       return new TorchCheckpoint(path, root, members, fd);
     } catch (error) {
       closeSync(fd);
