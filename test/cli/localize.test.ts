@@ -98,7 +98,7 @@ test("usage errors exit 2 and name the flag", async () => {
     [["localize", "--model", "smoke", "--image", "a.png"], /at least one query for --query/],
     [
       ["localize", "--model", "owl", "--image", "a.png", "-q", "x"],
-      /"slicvit", "smoke" or "owlvit" for --model but received "owl"/,
+      /"slicvit", "smoke", "owlvit" or "regionclip" for --model but received "owl"/,
     ],
     [["localize", "--image", "a.png", "-q", "x", "--vocab", vocab], /a value \(required\) for --weights/],
     [
