@@ -11,7 +11,7 @@
  */
 
 import type { Size } from "../../vision/image.js";
-import { batchedNms } from "../../vision/nms.js";
+import { batchedNmsTopK } from "../../vision/nms.js";
 import { REGIONCLIP_DEFAULTS, type ResolvedRegionClipOptions } from "./options.js";
 
 const fr = Math.fround;
@@ -188,8 +188,14 @@ export function selectDetections(
     classes: Int32Array.from(candidates.classes),
     proposalIndex: Int32Array.from(candidates.rows),
   };
-  const keep = batchedNms(all.boxes, all.scores, all.classes, settings.nmsIouThreshold);
-  return gather(all, [...keep.subarray(0, settings.detectionsPerImage)]);
+  const keep = batchedNmsTopK(
+    all.boxes,
+    all.scores,
+    all.classes,
+    settings.nmsIouThreshold,
+    settings.detectionsPerImage,
+  );
+  return gather(all, [...keep]);
 }
 
 /**
