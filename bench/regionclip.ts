@@ -13,16 +13,18 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { safetensorsWeightReader } from "../src/models/clip/checkpoint.js";
 import { readClipResNetTopology } from "../src/models/regionclip/clip-resnet-topology.js";
+import { buildCosineModel, runCosines } from "../src/models/regionclip/cosine-graph.js";
 import { generateProposals } from "../src/models/regionclip/generate-proposals.js";
 import { queryClassDetections, referenceLocalization } from "../src/models/regionclip/grit-rule.js";
 import { preprocessRegionClip } from "../src/models/regionclip/preprocess.js";
 import { RecognitionBranch } from "../src/models/regionclip/recognition-branch.js";
-import { cosines, unitRows } from "../src/models/regionclip/region-scores.js";
+import { unitRows } from "../src/models/regionclip/region-scores.js";
 import { openRegionClipRpn } from "../src/models/regionclip/rpn-session.js";
 import { randomTensor } from "../src/models/smoke/random-tensor.js";
 import { SafetensorsFile } from "../src/models/weights/safetensors-reader.js";
+import { encodeModel } from "../src/onnx/model-writer.js";
 import type { WeightReader } from "../src/onnx/nn/context.js";
-import type { ExecutionChoice } from "../src/onnx/session.js";
+import { type ExecutionChoice, OnnxSession } from "../src/onnx/session.js";
 import { seededUniform } from "../src/seeded-uniform.js";
 import { decodeImage } from "../src/vision/decode.js";
 import type { RgbImage } from "../src/vision/image.js";
@@ -201,6 +203,7 @@ async function benchCase(c: Case) {
       cacheDir,
       roiChunk,
     ),
+    cosines: await OnnxSession.create(encodeModel(buildCosineModel(topology.embedDim)), choice),
   }));
   const dim = topology.embedDim;
   const unitVocabulary = unitRows(c.vocabulary, dim);
@@ -218,7 +221,7 @@ async function benchCase(c: Case) {
       t.clipRes4 = res4Ms;
       const [features, roiMs] = await timed(() => sessions.recognition.regionFeatures(res4, rpn.boxes));
       t.roiHead = roiMs;
-      const [evidence, cosMs] = await timed(() => {
+      const [evidence, cosMs] = await timed(async () => {
         const unitFeatures = unitRows(features, dim);
         return {
           dim,
@@ -227,7 +230,7 @@ async function benchCase(c: Case) {
           objectnessLogits: rpn.objectnessLogits,
           resizedSize: input.resized,
           originalSize: input.originalSize,
-          vocabularyCosines: cosines(unitFeatures, unitVocabulary, dim),
+          vocabularyCosines: await runCosines(sessions.cosines, unitFeatures, unitVocabulary, dim),
           vocabularySize: c.vocabulary.length / dim,
         };
       });
@@ -245,6 +248,7 @@ async function benchCase(c: Case) {
   } finally {
     await sessions.rpn.dispose();
     await sessions.recognition.dispose();
+    await sessions.cosines.dispose();
   }
   const best = Object.fromEntries(
     Object.keys(perRun[0]).map((k) => [k, round(Math.min(...perRun.map((t) => t[k])))]),

@@ -12,7 +12,8 @@ import { createHash } from "node:crypto";
 import { defaultCacheDir } from "../../cache-dir.js";
 import { GritlocError, invalidOption } from "../../errors.js";
 import { createLogger } from "../../logger.js";
-import { chooseExecution, type OnnxSession, type RuntimeOptions } from "../../onnx/session.js";
+import { encodeModel } from "../../onnx/model-writer.js";
+import { chooseExecution, OnnxSession, type RuntimeOptions } from "../../onnx/session.js";
 import { ClipTokenizer } from "../../text/clip-tokenizer.js";
 import type { PreparedImage, PrepareSpec } from "../../vision/prepare.js";
 import { GRAPH_FORMAT_VERSION } from "../clip/graph-cache.js";
@@ -24,6 +25,7 @@ import { openRegionClipWeights, type RegionClipWeightFiles, type RegionClipWeigh
 import { embedConcept, queryClasses, type RegionClipVocabulary } from "./class-embeddings.js";
 import { readClipResNetTopology } from "./clip-resnet-topology.js";
 import { VocabularyMatcher } from "./concept-text.js";
+import { buildCosineModel, runCosines } from "./cosine-graph.js";
 import { generateProposals } from "./generate-proposals.js";
 import {
   gritLocalization,
@@ -39,7 +41,7 @@ import {
 } from "./options.js";
 import { preprocessRegionClip } from "./preprocess.js";
 import { RecognitionBranch } from "./recognition-branch.js";
-import { cosines, unitRows } from "./region-scores.js";
+import { unitRows } from "./region-scores.js";
 import { openRegionClipRpn } from "./rpn-session.js";
 import { RegionClipTextEncoder } from "./text-encoder.js";
 import { loadRegionClipVocabulary } from "./vocabulary.js";
@@ -65,7 +67,7 @@ const log = createLogger("models");
 /** Query embeddings kept per localizer (D floats each: 4 kB for RN50). */
 const QUERY_CACHE_SIZE = 4096;
 
-/** One RegionCLIP model with its four sessions. Create with {@link createRegionClipLocalizer}. */
+/** One RegionCLIP model with its five sessions. Create with {@link createRegionClipLocalizer}. */
 export class RegionClipLocalizer implements Localizer {
   readonly info: LocalizerInfo;
   /** No size: the localizer gets the decoded source and resizes it as RegionCLIP does. */
@@ -75,6 +77,7 @@ export class RegionClipLocalizer implements Localizer {
   readonly #rpn: OnnxSession;
   readonly #recognition: RecognitionBranch;
   readonly #text: RegionClipTextEncoder;
+  readonly #cosines: OnnxSession;
   readonly #tokenizer: ClipTokenizer;
   readonly #matcher: VocabularyMatcher;
   readonly #unitVocabulary: Float32Array;
@@ -89,6 +92,7 @@ export class RegionClipLocalizer implements Localizer {
     rpn: OnnxSession;
     recognition: RecognitionBranch;
     text: RegionClipTextEncoder;
+    cosines: OnnxSession;
     tokenizer: ClipTokenizer;
   }) {
     this.info = parts.info;
@@ -97,6 +101,7 @@ export class RegionClipLocalizer implements Localizer {
     this.#rpn = parts.rpn;
     this.#recognition = parts.recognition;
     this.#text = parts.text;
+    this.#cosines = parts.cosines;
     this.#tokenizer = parts.tokenizer;
     this.#matcher = new VocabularyMatcher(parts.tokenizer, parts.vocabulary.names);
     const { data, dim } = parts.vocabulary.embeddings;
@@ -142,7 +147,7 @@ export class RegionClipLocalizer implements Localizer {
       objectnessLogits: proposals.objectnessLogits,
       resizedSize: { width: input.resized.width, height: input.resized.height },
       originalSize: input.originalSize,
-      vocabularyCosines: cosines(unitFeatures, this.#unitVocabulary, dim),
+      vocabularyCosines: await runCosines(this.#cosines, unitFeatures, this.#unitVocabulary, dim),
       vocabularySize: this.vocabulary.embeddings.count,
     };
   }
@@ -187,7 +192,12 @@ export class RegionClipLocalizer implements Localizer {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    await Promise.all([this.#rpn.dispose(), this.#recognition.dispose(), this.#text.dispose()]);
+    await Promise.all([
+      this.#rpn.dispose(),
+      this.#recognition.dispose(),
+      this.#text.dispose(),
+      this.#cosines.dispose(),
+    ]);
   }
 }
 
@@ -249,6 +259,11 @@ export async function createRegionClipLocalizer(
       identity: sha,
     });
     opened.push(text);
+    const cosines = await OnnxSession.create(encodeModel(buildCosineModel(topology.embedDim)), {
+      provider: choice.provider,
+      threads: choice.threads,
+    });
+    opened.push(cosines);
     const vocabulary = await loadRegionClipVocabulary({
       weights,
       ...(files.classNames === undefined ? {} : { classNames: files.classNames }),
@@ -290,6 +305,7 @@ export async function createRegionClipLocalizer(
       rpn,
       recognition,
       text,
+      cosines,
       tokenizer,
     });
   } catch (error) {
