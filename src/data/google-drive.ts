@@ -148,7 +148,9 @@ function folderEntries(html: string): Map<string, { id: string; folder: boolean 
   const entries = new Map<string, { id: string; folder: boolean }>();
   for (const m of html.matchAll(/<a\b[^>]*\bhref="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi)) {
     const href = unescapeHtml(m[1]);
-    const name = unescapeHtml(m[2].replace(/<[^>]*>/g, "")).trim();
+    // The entry's title element when there is one (the thumbnail and dates are not part of the name).
+    const title = /class="flip-entry-title"[^>]*>([^<]*)</.exec(m[2]);
+    const name = unescapeHtml(title === null ? m[2].replace(/<[^>]*>/g, "") : title[1]).trim();
     const file = /\/file\/d\/([-\w]{10,})\//.exec(href);
     const folder = /\/drive\/folders\/([-\w]{10,})/.exec(href);
     if (name === "" || entries.has(name)) continue;

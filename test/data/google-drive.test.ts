@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ import { downloadFile } from "../../src/data/download-file.js";
 import { fetchModelFiles } from "../../src/data/fetch-model.js";
 import { driveConfirmationUrl, isGoogleDriveFolderFile } from "../../src/data/google-drive.js";
 import { loadModelsManifest, parseModelsManifest } from "../../src/data/models-manifest.js";
+import { writePartState } from "../../src/data/part-state.js";
 
 const big = randomBytes(300_000);
 const old = randomBytes(50_000);
@@ -97,7 +98,8 @@ function route(req: IncomingMessage): [number, Record<string, string>, string | 
     );
   if (u.pathname === "/embeddedfolderview" && id === SUB)
     return page(
-      `<a href="https://drive.google.com/file/d/${FILE_ID}/view?usp=drive_web"><div class="flip-entry-title">regionclip_pretrained-cc_rn50.pth</div></a>` +
+      `<a href="https://drive.google.com/file/d/${FILE_ID}/view?usp=drive_web"><div class="flip-entry-thumb"><img src="x.png"></div>` +
+        '<div class="flip-entry-title">regionclip_pretrained-cc_rn50.pth</div><div class="flip-entry-last-modified"><div>May 5, 2022</div></div></a>' +
         '<a href="https://drive.google.com/file/d/1OtherFile0123456789abcdefghijk/view?usp=drive_web">regionclip_pretrained-cc_rn50x4.pth</a>',
     );
   return [404, { "content-type": "text/plain" }, "not found"];
@@ -136,6 +138,17 @@ test("the older page's confirm= link is followed with its download_warning cooki
   assert.deepEqual(await readFile(path), old);
   const confirmed = log.find((r) => r.path.includes(`confirm=${TOKEN}`));
   assert.equal(confirmed?.cookie, `download_warning_1=${TOKEN}`);
+});
+
+test("an interrupted Drive download resumes: the Range header is carried through the confirmation", async () => {
+  const path = join(dir, "resume.pth");
+  const url = `${origin}/uc?export=download&id=${FILE_ID}`;
+  await writeFile(`${path}.part`, big.subarray(0, 120_000));
+  await writePartState(path, { url, etag: null, lastModified: null, total: big.length });
+  await downloadFile(url, path, { size: big.length, sha256: sha(big) });
+  assert.deepEqual(await readFile(path), big);
+  const confirmed = log.filter((r) => r.path.startsWith("/download?")).at(-1);
+  assert.equal(confirmed?.range, "bytes=120000-");
 });
 
 test("verification is not weakened: bytes that differ from the recorded sha256 are E_CHECKSUM and deleted", async () => {

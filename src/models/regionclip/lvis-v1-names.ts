@@ -2,7 +2,8 @@
  * The 1203 LVIS v1 category names, raw (`name` of each category, sorted by id 1…1203), RegionCLIP's default
  * vocabulary: the rows of its released `lvis_1203_cls_emb*.pth`, in order. Copied as data from
  * `detectron2/data/datasets/lvis_v1_categories.py` (generated there from `lvis_v1_val.json` "categories") at
- * microsoft/RegionCLIP @ 4b8513b. Prepare them with `prepareLvisName` before prompting.
+ * microsoft/RegionCLIP @ 4b8513b (the same names, in the same order, as facebookresearch/detectron2's file at
+ * 02b5c4e). Prepare them with `prepareLvisName` before prompting.
  */
 export const LVIS_V1_NAMES: readonly string[] = Object.freeze([
   "aerosol_can",

@@ -199,10 +199,9 @@ export class TorchCheckpoint {
         used.push(entry);
       }
       const offsets = await zipMemberDataOffsets(path, used);
-      const members = new Map<string, { entry: ZipEntry; offset: number }>();
-      for (const [i, key] of [...storages.keys()].entries()) {
-        members.set(key, { entry: used[i], offset: offsets[i] });
-      }
+      const members = new Map(
+        [...storages.keys()].map((key, i) => [key, { entry: used[i], offset: offsets[i] }] as const),
+      );
       return new TorchCheckpoint(path, root, members, fd);
     } catch (error) {
       closeSync(fd);

@@ -139,6 +139,11 @@ test("GRIT queries: matched by cleaned BPE ids to the vocabulary row, otherwise 
   }
 });
 
+test("queries are stripped like Python's str.strip(): Unicode whitespace and \\x1c-\\x1f go, U+FEFF stays", () => {
+  assert.equal(prepareQuery("\x1c  Salt + Pepper Shaker \x85\u3000"), "Salt + Pepper Shaker");
+  assert.equal(prepareQuery("\ufeffx "), "\ufeffx");
+});
+
 test("matching ignores case, spacing, commas and '+' as the BPE cleaning does, and takes the first equal key", () => {
   const matcher = new VocabularyMatcher(tokenizer, [
     "knife, fork",
