@@ -34,33 +34,41 @@ export function nmsFloat32(boxes: Float32Array, scores: Float32Array, iouThresho
   const n = scores.length;
   checkBoxes(boxes, n);
   const order = argsortDescending(scores);
+  // Coordinates and areas gathered in score order, so the O(n²) loop reads memory sequentially.
+  const x1 = new Float32Array(n);
+  const y1 = new Float32Array(n);
+  const x2 = new Float32Array(n);
+  const y2 = new Float32Array(n);
   const areas = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = 4 * i;
-    areas[i] = fr(boxes[o + 2] - boxes[o]) * fr(boxes[o + 3] - boxes[o + 1]);
+  for (let a = 0; a < n; a++) {
+    const o = 4 * order[a];
+    x1[a] = boxes[o];
+    y1[a] = boxes[o + 1];
+    x2[a] = boxes[o + 2];
+    y2[a] = boxes[o + 3];
+    areas[a] = fr(x2[a] - x1[a]) * fr(y2[a] - y1[a]);
   }
   const suppressed = new Uint8Array(n);
   const keep = new Int32Array(n);
+  // Disjoint boxes have IoU 0 (or 0/0 = NaN), which suppresses nothing unless the threshold is negative.
+  const skipDisjoint = iouThreshold >= 0;
   let kept = 0;
   for (let a = 0; a < n; a++) {
-    const i = order[a];
-    if (suppressed[i] === 1) continue;
-    keep[kept++] = i;
-    const oi = 4 * i;
-    const ix1 = boxes[oi];
-    const iy1 = boxes[oi + 1];
-    const ix2 = boxes[oi + 2];
-    const iy2 = boxes[oi + 3];
-    const iarea = areas[i];
+    if (suppressed[a] === 1) continue;
+    keep[kept++] = order[a];
+    const ix1 = x1[a];
+    const iy1 = y1[a];
+    const ix2 = x2[a];
+    const iy2 = y2[a];
+    const iarea = areas[a];
     for (let b = a + 1; b < n; b++) {
-      const j = order[b];
-      if (suppressed[j] === 1) continue;
-      const oj = 4 * j;
-      const w = Math.max(0, fr(Math.min(ix2, boxes[oj + 2]) - Math.max(ix1, boxes[oj])));
-      const h = Math.max(0, fr(Math.min(iy2, boxes[oj + 3]) - Math.max(iy1, boxes[oj + 1])));
+      if (suppressed[b] === 1) continue;
+      const w = Math.max(0, fr(Math.min(ix2, x2[b]) - Math.max(ix1, x1[b])));
+      if (w === 0 && skipDisjoint) continue;
+      const h = Math.max(0, fr(Math.min(iy2, y2[b]) - Math.max(iy1, y1[b])));
       const inter = fr(w * h);
-      const iou = fr(inter / fr(fr(iarea + areas[j]) - inter));
-      if (iou > iouThreshold) suppressed[j] = 1;
+      const iou = fr(inter / fr(fr(iarea + areas[b]) - inter));
+      if (iou > iouThreshold) suppressed[b] = 1;
     }
   }
   return keep.slice(0, kept);

@@ -84,9 +84,9 @@ export function topKDescending(values: Float32Array, k: number): Int32Array {
   for (let i = 0; i < n && count < k; i++) if (Number.isNaN(values[i])) chosen[count++] = i;
   const remaining = k - count;
   if (remaining > 0) {
-    const sorted = values.slice().sort(); // ascending, NaN last
-    const nans = count === 0 ? 0 : values.reduce((c, v) => c + (Number.isNaN(v) ? 1 : 0), 0);
-    const threshold = sorted[n - nans - remaining];
+    // The NaN scan above saw every element (it stopped short of k), so `count` NaNs sort last here.
+    const sorted = values.slice().sort();
+    const threshold = sorted[n - count - remaining];
     for (let i = 0; i < n; i++) if (values[i] > threshold) chosen[count++] = i;
     for (let i = 0; i < n && count < k; i++) if (values[i] === threshold) chosen[count++] = i;
   }
