@@ -14,10 +14,12 @@ import { buildClipBackboneModel } from "../../../src/models/regionclip/clip-back
 import { readClipResNetTopology } from "../../../src/models/regionclip/clip-resnet-topology.js";
 import { RecognitionBranch } from "../../../src/models/regionclip/recognition-branch.js";
 import { regionFeatures, roiAlign } from "../../../src/models/regionclip/roi-head-graph.js";
+import { randomTensor } from "../../../src/models/smoke/random-tensor.js";
 import { GraphBuilder } from "../../../src/onnx/graph-builder.js";
 import { encodeModel } from "../../../src/onnx/model-writer.js";
 import { NnContext } from "../../../src/onnx/nn/context.js";
 import { OnnxSession } from "../../../src/onnx/session.js";
+import { seededUniform } from "../../../src/seeded-uniform.js";
 import { decodeImage } from "../../../src/vision/decode.js";
 import { assertClose } from "../../support/assert-close.js";
 import { fixturePath, readFixtureJson } from "../../support/fixtures.js";
@@ -236,4 +238,152 @@ for (const folder of regionClipFixtureFolders()) {
       await branch.dispose();
     }
   });
+}
+
+test("an RN50x4-shaped backbone (82 attention-pool tokens) gets 18×18 RoIs and 9×9 res5 from its weights", async () => {
+  // Tiny widths, RN50x4's structure: layers [4, 6, 10, 6] here cut to [1, 1, 1, 2], stem 3 convs, a 9×9 grid.
+  const next = seededUniform(4);
+  const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
+  const put = (name: string, shape: number[], std: number) =>
+    tensors.set(name, randomTensor(next, shape, std));
+  const bn = (prefix: string, c: number) => {
+    for (const [k, v] of [
+      ["weight", 1],
+      ["bias", 0],
+      ["running_mean", 0],
+      ["running_var", 1],
+    ] as const)
+      tensors.set(`${prefix}.${k}`, { shape: [c], data: new Float32Array(c).fill(v) });
+  };
+  const p = "backbone.";
+  let inp = 3;
+  for (const [i, out] of [4, 4, 8].entries()) {
+    put(`${p}conv${i + 1}.weight`, [out, inp, 3, 3], 0.3);
+    bn(`${p}bn${i + 1}`, out);
+    inp = out;
+  }
+  for (const [l, blocks] of [1, 1, 1, 2].entries()) {
+    const planes = 8 * 2 ** l;
+    for (let b = 0; b < blocks; b++) {
+      const q = `${p}layer${l + 1}.${b}`;
+      put(`${q}.conv1.weight`, [planes, inp, 1, 1], 0.3);
+      bn(`${q}.bn1`, planes);
+      put(`${q}.conv2.weight`, [planes, planes, 3, 3], 0.1);
+      bn(`${q}.bn2`, planes);
+      put(`${q}.conv3.weight`, [planes * 4, planes, 1, 1], 0.1);
+      bn(`${q}.bn3`, planes * 4);
+      if (b === 0) {
+        put(`${q}.downsample.0.weight`, [planes * 4, inp, 1, 1], 0.1);
+        bn(`${q}.downsample.1`, planes * 4);
+      }
+      inp = planes * 4;
+    }
+  }
+  put(`${p}attnpool.positional_embedding`, [82, inp], 0.05);
+  for (const proj of ["q_proj", "k_proj", "v_proj"]) {
+    put(`${p}attnpool.${proj}.weight`, [inp, inp], 0.05);
+    put(`${p}attnpool.${proj}.bias`, [inp], 0.05);
+  }
+  put(`${p}attnpool.c_proj.weight`, [40, inp], 0.05);
+  put(`${p}attnpool.c_proj.bias`, [40], 0.05);
+  const weights = {
+    has: (n: string) => tensors.has(n),
+    shape: (n: string) => tensors.get(n)!.shape,
+    read: (n: string) => tensors.get(n)!.data,
+  };
+  const topology = readClipResNetTopology(weights);
+  assert.deepEqual(
+    [topology.res5Grid, topology.poolerResolution, topology.heads, topology.embedDim, topology.layers],
+    [9, 18, 4, 40, [1, 1, 1, 2]],
+  );
+  const branch = await RecognitionBranch.open(
+    { weights, topology, weightsId: "rn50x4-shaped" },
+    { provider: "cpu", precision: "fp32", threads: undefined, reason: "test" },
+    join(work, "cache"),
+  );
+  try {
+    const image = { width: 96, height: 64, data: new Uint8Array(96 * 64 * 3).map((_, i) => (i * 37) % 256) };
+    const res4 = await branch.res4(image);
+    assert.deepEqual(res4.dims, [1, 128, 4, 6]);
+    const features = await branch.regionFeatures(
+      res4,
+      Float32Array.of(0, 0, 96, 64, 10, 5, 40, 30, 50, 20, 51, 21),
+    );
+    assert.equal(features.length, 3 * 40);
+    assert.ok(features.every(Number.isFinite));
+  } finally {
+    await branch.dispose();
+  }
+
+  // The folded token-0 attention pool equals CLIP's AttentionPool2d computed directly (double precision here).
+  const g = new GraphBuilder("rn50x4_features");
+  const ctx = new NnContext(g, weights, "fp32");
+  const pooled = g.input("pooled", "float32", [2, 128, 18, 18]);
+  const out = regionFeatures(ctx, pooled, topology);
+  g.output(out.res5, "res5", "float32", [2, 256, 9, 9]);
+  g.output(out.features, "features", "float32", [2, 40]);
+  const session = await OnnxSession.create(encodeModel(g.build()), cpu);
+  try {
+    const input = randomTensor(next, [2, 128, 18, 18], 1).data.map(Math.abs);
+    const result = await session.run({ pooled: { type: "float32", data: input, dims: [2, 128, 18, 18] } });
+    const res5 = result.res5.data as Float32Array;
+    const expected = attentionPoolDirect(res5, 2, 256, 81, 4, (n) => tensors.get(`${p}attnpool.${n}`)!.data);
+    assertClose(
+      result.features.data as Float32Array,
+      expected,
+      { atol: 1e-5 * maxAbs(expected) },
+      "attnpool",
+    );
+  } finally {
+    await session.dispose();
+  }
+});
+
+/** CLIP's AttentionPool2d, token 0, the textbook way: all tokens projected, per-head softmax(q·k/√d) v. */
+function attentionPoolDirect(
+  res5: Float32Array,
+  rois: number,
+  width: number,
+  cells: number,
+  heads: number,
+  w: (name: string) => Float32Array,
+): Float32Array {
+  const d = width / heads;
+  const linear = (x: number[], name: string) => {
+    const weight = w(`${name}.weight`);
+    const bias = w(`${name}.bias`);
+    const out = bias.length;
+    return Array.from({ length: out }, (_, o) => {
+      let s = bias[o];
+      for (let i = 0; i < x.length; i++) s += weight[o * x.length + i] * x[i];
+      return s;
+    });
+  };
+  const position = w("positional_embedding");
+  const result: number[] = [];
+  for (let r = 0; r < rois; r++) {
+    const tokens: number[][] = [];
+    for (let t = 0; t < cells; t++) {
+      tokens.push(Array.from({ length: width }, (_, c) => res5[(r * width + c) * cells + t]));
+    }
+    const mean = Array.from({ length: width }, (_, c) => tokens.reduce((a, t) => a + t[c], 0) / cells);
+    const all = [mean, ...tokens].map((t, i) => t.map((v, c) => v + position[i * width + c]));
+    const q = linear(all[0], "q_proj");
+    const k = all.map((t) => linear(t, "k_proj"));
+    const v = all.map((t) => linear(t, "v_proj"));
+    const merged: number[] = [];
+    for (let h = 0; h < heads; h++) {
+      const scores = k.map((kt) => {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += q[h * d + j] * kt[h * d + j];
+        return s / Math.sqrt(d);
+      });
+      const max = Math.max(...scores);
+      const e = scores.map((s) => Math.exp(s - max));
+      const z = e.reduce((a, b) => a + b, 0);
+      for (let j = 0; j < d; j++) merged.push(v.reduce((a, vt, t) => a + (e[t] / z) * vt[h * d + j], 0));
+    }
+    result.push(...linear(merged, "c_proj"));
+  }
+  return Float32Array.from(result);
 }
