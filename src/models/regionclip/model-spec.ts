@@ -1,9 +1,12 @@
 /**
  * The `regionclip` member of the registry's ModelSpec (plain JSON, recorded in run.json) and its checked file
- * set: RegionClipModelSpec → RegionClipSpecFiles, every path checked before any file is opened.
+ * set and factory: RegionClipModelSpec → RegionClipSpecFiles (every path checked before any file is opened) →
+ * RegionClipLocalizer.
  */
 import { invalidOption } from "../../errors.js";
+import type { RuntimeOptions } from "../../onnx/session.js";
 import { requireFilePath } from "../require-file-path.js";
+import { createRegionClipLocalizer, type RegionClipLocalizer } from "./localizer.js";
 import type { RegionClipOptions } from "./options.js";
 
 /**
@@ -67,4 +70,13 @@ export function regionClipSpecFiles(spec: RegionClipModelSpec): RegionClipSpecFi
     vocab: requireFilePath(spec.vocab, "spec.vocab"),
     name: spec.name ?? (folder === undefined || folder === "" ? "regionclip" : folder),
   };
+}
+
+/** The registry's factory for `family: "regionclip"`. @throws GritlocError as {@link createRegionClipLocalizer}. */
+export function createRegionClipFromSpec(
+  spec: RegionClipModelSpec,
+  runtime: RuntimeOptions = {},
+): Promise<RegionClipLocalizer> {
+  const { name, ...files } = regionClipSpecFiles(spec);
+  return createRegionClipLocalizer(files, spec.options, runtime, { model: name });
 }
