@@ -17,6 +17,12 @@ import { buildCosineModel, runCosines } from "../src/models/regionclip/cosine-gr
 import { generateProposals } from "../src/models/regionclip/generate-proposals.js";
 import { queryClassDetections, referenceLocalization } from "../src/models/regionclip/grit-rule.js";
 import { preprocessRegionClip } from "../src/models/regionclip/preprocess.js";
+import {
+  addClipResNet,
+  addR50Fpn,
+  RandomWeights,
+  REGIONCLIP_RN50_SIZE,
+} from "../src/models/regionclip/random-regionclip.js";
 import { RecognitionBranch } from "../src/models/regionclip/recognition-branch.js";
 import { unitRows } from "../src/models/regionclip/region-scores.js";
 import { openRegionClipRpn } from "../src/models/regionclip/rpn-session.js";
@@ -45,129 +51,6 @@ const tmp = mkdtempSync(join(tmpdir(), "gritloc-bench-regionclip-"));
 const choice: ExecutionChoice = { provider: "cpu", precision: "fp32", threads, reason: "benchmark" };
 
 const round = (ms: number) => Math.round(ms);
-
-/** A WeightReader over tensors generated in memory. */
-class RandomWeights implements WeightReader {
-  readonly #tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-  readonly #next: () => number;
-
-  constructor(seed: number) {
-    this.#next = seededUniform(seed);
-  }
-
-  random(name: string, shape: number[], std: number): void {
-    this.#tensors.set(name, randomTensor(this.#next, shape, std));
-  }
-
-  constant(name: string, shape: number[], value: number): void {
-    const data = new Float32Array(shape.reduce((a, d) => a * d, 1)).fill(value);
-    this.#tensors.set(name, { shape, data });
-  }
-
-  /** He-initialised; `gain` < 1 on a residual branch's last conv keeps 16 stacked blocks from blowing up. */
-  conv(name: string, out: number, inp: number, k: number, gain = 1): void {
-    this.random(name, [out, inp, k, k], gain * Math.sqrt(2 / (inp * k * k)));
-  }
-
-  batchNorm(prefix: string, channels: number): void {
-    this.constant(`${prefix}.weight`, [channels], 1);
-    this.constant(`${prefix}.bias`, [channels], 0);
-    this.constant(`${prefix}.running_mean`, [channels], 0);
-    this.constant(`${prefix}.running_var`, [channels], 1);
-  }
-
-  get parameters(): number {
-    let n = 0;
-    for (const t of this.#tensors.values()) n += t.data.length;
-    return n;
-  }
-
-  has = (name: string) => this.#tensors.has(name);
-  shape = (name: string) => {
-    const t = this.#tensors.get(name);
-    if (t === undefined) throw new Error(`random weights: no ${name}`);
-    return t.shape;
-  };
-  read = (name: string) => this.#tensors.get(name)!.data;
-}
-
-/** CLIP RN50 (ModifiedResNet width 64, layers 3-4-6-3, attnpool 32 heads → 1024) as `backbone.*`. */
-function addClipRn50(w: RandomWeights): void {
-  const p = "backbone.";
-  const width = 64;
-  const stem = [width / 2, width / 2, width];
-  let inp = 3;
-  for (const [i, out] of stem.entries()) {
-    w.conv(`${p}conv${i + 1}.weight`, out, inp, 3);
-    w.batchNorm(`${p}bn${i + 1}`, out);
-    inp = out;
-  }
-  for (const [l, blocks] of [3, 4, 6, 3].entries()) {
-    const planes = width * 2 ** l;
-    for (let b = 0; b < blocks; b++) {
-      const q = `${p}layer${l + 1}.${b}`;
-      w.conv(`${q}.conv1.weight`, planes, inp, 1);
-      w.batchNorm(`${q}.bn1`, planes);
-      w.conv(`${q}.conv2.weight`, planes, planes, 3);
-      w.batchNorm(`${q}.bn2`, planes);
-      w.conv(`${q}.conv3.weight`, planes * 4, planes, 1, 0.2);
-      w.batchNorm(`${q}.bn3`, planes * 4);
-      if (b === 0) {
-        w.conv(`${q}.downsample.0.weight`, planes * 4, inp, 1);
-        w.batchNorm(`${q}.downsample.1`, planes * 4);
-      }
-      inp = planes * 4;
-    }
-  }
-  const [channels, embed] = [2048, 1024];
-  w.random(`${p}attnpool.positional_embedding`, [50, channels], channels ** -0.5);
-  for (const proj of ["q_proj", "k_proj", "v_proj"]) {
-    w.random(`${p}attnpool.${proj}.weight`, [channels, channels], channels ** -0.5);
-    w.constant(`${p}attnpool.${proj}.bias`, [channels], 0);
-  }
-  w.random(`${p}attnpool.c_proj.weight`, [embed, channels], channels ** -0.5);
-  w.constant(`${p}attnpool.c_proj.bias`, [embed], 0);
-}
-
-/** detectron2 R50-FPN + StandardRPNHead as `offline_backbone.*` / `offline_proposal_generator.*`. */
-function addR50Fpn(w: RandomWeights): void {
-  const p = "offline_backbone.bottom_up";
-  w.conv(`${p}.stem.conv1.weight`, 64, 3, 7);
-  w.batchNorm(`${p}.stem.conv1.norm`, 64);
-  let inp = 64;
-  for (const [s, blocks] of [3, 4, 6, 3].entries()) {
-    const bottleneck = 64 * 2 ** s;
-    const out = 256 * 2 ** s;
-    for (let b = 0; b < blocks; b++) {
-      const q = `${p}.res${s + 2}.${b}`;
-      const convs: [string, number, number, number, number][] = [
-        ["conv1", bottleneck, inp, 1, 1],
-        ["conv2", bottleneck, bottleneck, 3, 1],
-        ["conv3", out, bottleneck, 1, 0.2],
-      ];
-      if (b === 0) convs.push(["shortcut", out, inp, 1, 1]);
-      for (const [name, o, i, k, gain] of convs) {
-        w.conv(`${q}.${name}.weight`, o, i, k, gain);
-        w.batchNorm(`${q}.${name}.norm`, o);
-      }
-      inp = out;
-    }
-  }
-  for (const [level, channels] of [256, 512, 1024, 2048].entries()) {
-    w.conv(`offline_backbone.fpn_lateral${level + 2}.weight`, 256, channels, 1);
-    w.constant(`offline_backbone.fpn_lateral${level + 2}.bias`, [256], 0);
-    w.conv(`offline_backbone.fpn_output${level + 2}.weight`, 256, 256, 3);
-    w.constant(`offline_backbone.fpn_output${level + 2}.bias`, [256], 0);
-  }
-  const head = "offline_proposal_generator.rpn_head";
-  w.conv(`${head}.conv.weight`, 256, 256, 3);
-  w.constant(`${head}.conv.bias`, [256], 0);
-  w.random(`${head}.objectness_logits.weight`, [3, 256, 1, 1], 1e-3);
-  // A positive bias: every proposal keeps its row (no NaN drop), the heaviest case for the head.
-  w.constant(`${head}.objectness_logits.bias`, [3], 2);
-  w.random(`${head}.anchor_deltas.weight`, [12, 256, 1, 1], 1e-4);
-  w.constant(`${head}.anchor_deltas.bias`, [12], 0);
-}
 
 function randomImage(width: number, height: number, seed: number): RgbImage {
   const next = seededUniform(seed);
@@ -302,9 +185,10 @@ async function fixtureCase(): Promise<Case> {
 }
 
 function randomRn50Case(): Case {
+  // The recognition and proposal parts only: the text tower is not timed.
   const weights = new RandomWeights(0);
-  addClipRn50(weights);
-  addR50Fpn(weights);
+  addClipResNet(weights, REGIONCLIP_RN50_SIZE);
+  addR50Fpn(weights, REGIONCLIP_RN50_SIZE);
   const parameters = weights.parameters;
   const vocabulary = randomTensor(seededUniform(1), [1203, 1024], 1).data;
   return {

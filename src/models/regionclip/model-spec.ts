@@ -15,7 +15,10 @@ import type { RegionClipOptions } from "./options.js";
  */
 export interface RegionClipModelSpec {
   readonly family: "regionclip";
-  /** `regionclip_pretrained-cc_rn50.pth` / `..._rn50x4.pth` (CLIP visual + text towers). */
+  /**
+   * `regionclip_pretrained-cc_rn50.pth` / `..._rn50x4.pth` (CLIP visual + text towers), or a `.safetensors` file
+   * under the loaded state-dict names (docs/regionclip-weights.md).
+   */
   readonly weights: string;
   /**
    * `rpn_lvis_866.pth` (the offline R50-FPN + RPN, as the zero-shot benchmark uses). Without it the RegionCLIP
