@@ -28,7 +28,7 @@ export interface RandomRegionClipSize {
   readonly textLayers: number;
 }
 
-/** RegionCLIP RN50: CLIP RN50 (width 64, D 1024), R50-FPN (stem 64, FPN 256), text 512 × 12 (~103 M parameters). */
+/** RegionCLIP RN50: CLIP RN50 (width 64, D 1024), R50-FPN (stem 64, FPN 256), text 512 × 12 (129.6 M parameters). */
 export const REGIONCLIP_RN50_SIZE: RandomRegionClipSize = Object.freeze({
   clipWidth: 64,
   embedDim: 1024,
