@@ -437,8 +437,23 @@ export {
   regionClipPromptIds,
   VocabularyMatcher,
 } from "./models/regionclip/concept-text.js";
+export {
+  gritLocalization,
+  type GritSelection,
+  type QueryClass,
+  queryClassDetections,
+  type RegionEvidence,
+  referenceLocalization,
+} from "./models/regionclip/grit-rule.js";
+export {
+  createRegionClipLocalizer,
+  type RegionClipFiles,
+  type RegionClipIdentity,
+  RegionClipLocalizer,
+} from "./models/regionclip/localizer.js";
 export { LVIS_V1_NAMES } from "./models/regionclip/lvis-v1-names.js";
 export {
+  createRegionClipFromSpec,
   type RegionClipModelSpec,
   type RegionClipSpecFiles,
   regionClipSpecFiles,

@@ -1,5 +1,5 @@
 /**
- * `gritloc demo`: flags → `runDemo` options (model flags as in `gritloc infer`; slicvit/owlvit default to the
+ * `gritloc demo`: flags → `runDemo` options (model flags as in `gritloc infer`; slicvit/owlvit/regionclip default to the
  * files of `gritloc models fetch`), progress lines on stderr, and a summary with the scores and every path.
  */
 
@@ -46,7 +46,7 @@ const DEMO_MODEL_RULES = {
   missingFile: "a file path",
 } as const satisfies ModelFlagRules;
 
-/** `--model` and its flags → a ModelSpec; slicvit/owlvit without --weights use the fetched default files. */
+/** `--model` and its flags → a ModelSpec; slicvit/owlvit/regionclip without --weights use the fetched default files. */
 async function modelSpec(flags: DemoFlags): Promise<ModelSpec> {
   const family = modelFamilyFromFlags(flags, DEMO_MODEL_RULES);
   if (family === "smoke") return modelSpecFromFlags(flags, DEMO_MODEL_RULES);
@@ -206,7 +206,7 @@ export function demoSummary(r: DemoResult): string {
 
 export const demoCommand: CliCommand = {
   summary: "Do the whole job on a built-in mini GRIT set: infer from both ends, merge, zip, score, pictures",
-  usage: `Usage: gritloc demo [--out DIR] [--model smoke|slicvit|owlvit] [model flags]
+  usage: `Usage: gritloc demo [--out DIR] [--model smoke|slicvit|owlvit|regionclip] [model flags]
                     [--scenes N] [--interrupt-after N] [--threads N] [--no-png]
 
 Draws a small GRIT-format set with ground truth (seeded; the same on every machine), runs inference with two
@@ -228,6 +228,8 @@ Model (--model, default smoke):
                          --weights W.safetensors --vocab bpe_simple_vocab_16e6.txt.gz [--config C.json]
   owlvit                 OWL-ViT B/32 from \`gritloc models fetch owlvit-b32\`, or --weights W --config C
                          --vocab V [--preprocessor-config P]
+  regionclip             RegionCLIP RN50 from \`gritloc models fetch regionclip-rn50\`, or --weights W.pth
+                         --vocab V [--rpn-weights R.pth] [--class-embeddings E.pth] [--class-names N.txt]
 ${formatFlagRows([...SLICVIT_FLAG_ROWS, OPTION_FLAG_ROW, ...runtimeFlagRows("model-threads")], 23)}`,
 
   async run(argv, io) {

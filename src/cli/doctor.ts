@@ -72,7 +72,8 @@ samples). About a minute on 2 CPU cores with the default sizes.
   --provider P           auto (default: CUDA if it loads, else CPU), cpu or cuda
   --precision P          compared with CPU fp32: fp16 (default) or fp32; the timed run uses fp16 on CUDA and
                          fp32 on the CPU unless this is given
-  --full                 the released models' sizes (CLIP ViT-B/16, OWL-ViT B/32) instead of the quick ones
+  --full                 the released models' sizes (CLIP ViT-B/16, OWL-ViT B/32, RegionCLIP RN50) instead of
+                         the quick ones
   --samples N            samples in the timed run (default 8)
   --threads N            prepare threads in the timed run (default: cores - 1, at least 1)
   --work-dir DIR         keep the models, graphs and mini set in DIR (default: a temporary folder, removed)

@@ -213,7 +213,7 @@ function summaryText(s: RunSummary, options: RunInferenceOptions): string {
 
 export const inferCommand: CliCommand = {
   summary: "Run a model over GRIT samples into a crash-safe run folder (resumable, several workers at once)",
-  usage: `Usage: gritloc infer --samples S --images DIR --model smoke|slicvit|owlvit --run RUN_DIR
+  usage: `Usage: gritloc infer --samples S --images DIR --model smoke|slicvit|owlvit|regionclip --run RUN_DIR
                      [--end head|tail | --shard k/N [--shard-only]] [--limit n] [--retry-errors]
                      [--threads n] [--provider auto|cpu|cuda] [model flags]
 
@@ -240,6 +240,10 @@ Model (--model):
   owlvit               OWL-ViT: --weights model.safetensors --config config.json --vocab V
                        [--preprocessor-config P] (files from 'gritloc models fetch owlvit-b32');
                        --option mode=grit (default) or mode=hf, scoreThreshold, nmsIouThreshold, maxBoxes
+  regionclip           RegionCLIP zero-shot: --weights regionclip_pretrained-cc_rn50.pth --vocab V
+                       [--rpn-weights rpn_lvis_866.pth] [--class-embeddings lvis_1203_cls_emb.pth]
+                       [--class-names names.txt] (files from 'gritloc models fetch regionclip-rn50');
+                       --option mode=grit (default) or mode=reference, minScore, maxBoxes, proposals
 ${formatFlagRows([...SLICVIT_FLAG_ROWS, OPTION_FLAG_ROW, ...runtimeFlagRows("model-threads")], 21)}`,
 
   async run(argv, io) {

@@ -46,12 +46,12 @@ export function heatmapPath(base: string, index: number, count: number): string 
 export const localizeCommand: CliCommand = {
   summary: "Localize text queries in one image and print the boxes",
   usage: `Usage: gritloc localize --weights W.safetensors [--config C.json] --vocab V --image I --query Q... [--json]
-                        [--heatmap out.png] [--model slicvit|smoke|owlvit] [--provider auto|cpu|cuda]
+                        [--heatmap out.png] [--model slicvit|smoke|owlvit|regionclip] [--provider auto|cpu|cuda]
 
 Runs SLICViT (adapting-CLIP) on one image; boxes are [x1, y1, x2, y2] in the image's pixels.
 
   --model M         slicvit (default), smoke (a tiny RANDOM model: needs no --weights; --vocab optional) or
-                    owlvit (see below)
+                    owlvit or regionclip (see below)
   --weights W       CLIP checkpoint (.safetensors, OpenAI or Hugging Face parameter names)
   --config C        JSON with CLIP constructor arguments (embed_dim, vision_width, transformer_heads, ...,
                     optional vision_heads) overriding what is inferred from the weights
@@ -70,7 +70,16 @@ OWL-ViT (--model owlvit; files from \`gritloc models fetch owlvit-b32\`, also ow
   --option K=V      mode=grit (default: threshold, NMS, at most maxBoxes boxes per query) or mode=hf (Hugging
                     Face's post_process_object_detection run for each query alone: every box above the
                     threshold, no NMS); scoreThreshold=0.1, nmsIouThreshold=0.3,
-                    maxBoxes=10, fallbackToBest=true, truncateQueries=true`,
+                    maxBoxes=10, fallbackToBest=true, truncateQueries=true
+
+RegionCLIP zero-shot (--model regionclip; files from \`gritloc models fetch regionclip-rn50\`, also regionclip-rn50x4):
+  --weights W.pth --vocab V          regionclip_pretrained-cc_rn50.pth, the CLIP vocabulary
+  --rpn-weights R.pth                rpn_lvis_866.pth (default: the RPN stored in W)
+  --class-embeddings E.pth           lvis_1203_cls_emb.pth (default: computed from the class names, then cached)
+  --class-names N.txt                the vocabulary, one name per line (default: the 1203 LVIS names)
+  --option K=V      mode=grit (default: boxes with fused score >= minScore, at most maxBoxes) or mode=reference
+                    (every detection of the query's class); minScore=0.5, maxBoxes=10, fallbackToBest=true,
+                    proposals=1000, roiChunkSize=100`,
 
   async run(argv, io) {
     const flags = parseFlagsOnly(argv, spec);

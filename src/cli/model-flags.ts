@@ -121,7 +121,7 @@ function slicVitOptions(f: FamilyFlags, family: "smoke" | "slicvit"): SlicVitOpt
 
 /**
  * `--model regionclip`: the RegionCLIP files (the fetched `regionclip-rn50` set fills those left out) →
- * RegionClipModelSpec. Not in FAMILIES until the family is registered; `familyFlags` makes it usable alone.
+ * RegionClipModelSpec.
  */
 export function regionClipSpecFromFlags(f: FamilyFlags): RegionClipModelSpec {
   for (const slicVitOnly of ["alpha", "n-segments", "seed"] as const) {
@@ -197,6 +197,7 @@ const FAMILIES: Readonly<Record<ModelFamily, (f: FamilyFlags) => ModelSpec>> = {
       options: checkOptionKeys(f.options(), "owlvit"),
     };
   },
+  regionclip: regionClipSpecFromFlags,
 };
 
 const FAMILY_NAMES = Object.keys(FAMILIES) as ModelFamily[];

@@ -13,6 +13,7 @@ import { pathExists } from "../path-exists.js";
 const DEFAULTS = {
   slicvit: { name: "clip-vit-large-patch14", alias: "clip-vit-l14" },
   owlvit: { name: "owlvit-base-patch32", alias: "owlvit-b32" },
+  regionclip: { name: "regionclip-rn50", alias: "regionclip-rn50" },
 } as const;
 
 export interface FetchedModelSpecOptions {
@@ -31,11 +32,11 @@ export interface FetchedModelSpecOptions {
  * const spec = await fetchedModelSpec("slicvit"); // after `gritloc models fetch clip-vit-l14`
  */
 export async function fetchedModelSpec(
-  family: "slicvit" | "owlvit",
+  family: keyof typeof DEFAULTS,
   options: FetchedModelSpecOptions = {},
 ): Promise<ModelSpec> {
-  if (family !== "slicvit" && family !== "owlvit")
-    throw invalidOption("family", '"slicvit" or "owlvit"', family);
+  if (!Object.hasOwn(DEFAULTS, family))
+    throw invalidOption("family", '"slicvit", "owlvit" or "regionclip"', family);
   const name = options.name ?? DEFAULTS[family].name;
   const manifest = await loadModelsManifest();
   const entry = Object.hasOwn(manifest.models, name) ? manifest.models[name] : undefined;
@@ -58,6 +59,19 @@ export async function fetchedModelSpec(
     files[role] = path;
   }
   if (family === "slicvit") return { family, weights: files.weights, vocab: files.vocab, name };
+  if (family === "regionclip") {
+    const optional = (role: "rpnWeights" | "classEmbeddings" | "classNames") =>
+      files[role] === undefined ? {} : { [role]: files[role] };
+    return {
+      family,
+      weights: files.weights,
+      ...optional("rpnWeights"),
+      ...optional("classEmbeddings"),
+      ...optional("classNames"),
+      vocab: files.vocab,
+      name,
+    };
+  }
   return {
     family,
     weights: files.weights,

@@ -10,6 +10,13 @@ import { type ClipConfig, clipConfigToJson } from "../models/clip/config.js";
 import type { Localizer } from "../models/localizer.js";
 import { OwlVitLocalizer } from "../models/owlvit/localizer.js";
 import { OWLVIT_B32_SIZE, type RandomOwlVitSize, writeRandomOwlVit } from "../models/owlvit/random-owlvit.js";
+import { RegionClipLocalizer } from "../models/regionclip/localizer.js";
+import {
+  type RandomRegionClipSize,
+  REGIONCLIP_RN50_SIZE,
+  writeRandomRegionClip,
+} from "../models/regionclip/random-regionclip.js";
+import { cosines, unitRows } from "../models/regionclip/region-scores.js";
 import type { ModelFamily, ModelSpec } from "../models/registry.js";
 import { SlicVitLocalizer } from "../models/slicvit/localizer.js";
 import { randomClipTensors, SMOKE_CLIP_CONFIG } from "../models/smoke/random-clip.js";
@@ -84,6 +91,27 @@ const OWLVIT_DEFAULT: RandomOwlVitSize = {
   textHeads: 4,
 };
 
+/** The default: RN50's topology (every block, 3-4-6-3 twice) at a quarter of its widths; text 128 × 3. */
+const REGIONCLIP_DEFAULT: RandomRegionClipSize = {
+  clipWidth: 16,
+  embedDim: 256,
+  rpnStem: 16,
+  rpnBottleneck: 16,
+  fpnChannels: 64,
+  textWidth: 128,
+  textLayers: 3,
+};
+
+/** Proposals scored by the RoI head: a few at the default size, the zero-shot config's 1,000 with `--full`. */
+const REGIONCLIP_PROPOSALS = { default: 100, full: 1000 } as const;
+
+/**
+ * The probe's vocabulary (embeddings computed with the text tower): three of the mini set's shapes and three
+ * others. The probe images' query ("circle") is not among them, so it is embedded and added as class K (the
+ * text tower runs at query time too); the timed run's "square", "star" and "ring" are vocabulary classes.
+ */
+const REGIONCLIP_CLASSES = ["square", "star", "ring", "mug", "dog", "traffic_light"];
+
 function describeClip(c: ClipConfig): string {
   return (
     `random CLIP (seed ${SEED}), vision ${c.visionWidth} × ${c.visionLayers} layers, patch ${c.visionPatchSize}; ` +
@@ -110,6 +138,36 @@ async function clipOutputs(
   for (const [i, t] of texts.entries()) values.set(t, embeddings.length + i * slicVit.dim);
   const results = await slicVit.localize(image, queries);
   return { label: "region and text embeddings", values, boxes: results.map((r) => r.boxes) };
+}
+
+/**
+ * RegionCLIP: the region–class cosines of every proposal (to the vocabulary, then to each query's class) and the
+ * boxes per query. The RPN runs in float32 at every precision, so the proposals, and the rows, are the same.
+ */
+async function regionClipOutputs(
+  localizer: Localizer,
+  image: PreparedImage,
+  queries: readonly string[],
+): Promise<ProbeOutputs> {
+  if (!(localizer instanceof RegionClipLocalizer)) throw new TypeError("expected a RegionClipLocalizer");
+  const evidence = await localizer.encodeImage(image);
+  const { dim, unitFeatures, vocabularyCosines, vocabularySize } = evidence;
+  const rows = unitFeatures.length / dim;
+  const values = new Float32Array(vocabularyCosines.length + queries.length * rows);
+  values.set(vocabularyCosines);
+  const boxes: (readonly BoxXyxy[])[] = [];
+  for (const [q, query] of queries.entries()) {
+    const queryClass = await localizer.queryClass(query);
+    const offset = vocabularyCosines.length + q * rows;
+    if ("vocabularyIndex" in queryClass) {
+      for (let r = 0; r < rows; r++)
+        values[offset + r] = vocabularyCosines[r * vocabularySize + queryClass.vocabularyIndex];
+    } else {
+      values.set(cosines(unitFeatures, unitRows(queryClass.embedding, dim), dim), offset);
+    }
+    boxes.push((await localizer.localizeEncoded(evidence, query)).boxes);
+  }
+  return { label: "region–class cosines", values, boxes };
 }
 
 export const FAMILY_PROBES: Readonly<Record<ModelFamily, FamilyProbe>> = {
@@ -154,5 +212,33 @@ export const FAMILY_PROBES: Readonly<Record<ModelFamily, FamilyProbe>> = {
       const results = await localizer.localize(image, queries);
       return { label: "class logits", values: detections.logits, boxes: results.map((r) => r.boxes) };
     },
+  },
+  regionclip: {
+    model(dir, size, vocab) {
+      const rcSize = size === "full" ? REGIONCLIP_RN50_SIZE : REGIONCLIP_DEFAULT;
+      const proposals = REGIONCLIP_PROPOSALS[size];
+      mkdirSync(dir, { recursive: true });
+      const weights = join(dir, `regionclip-${size}.safetensors`);
+      const parameters = writeRandomRegionClip(weights, rcSize, SEED);
+      const classNames = join(dir, "regionclip-classes.txt");
+      writeFileSync(classNames, `${REGIONCLIP_CLASSES.join("\n")}\n`);
+      const s = rcSize;
+      return {
+        spec: {
+          family: "regionclip",
+          weights,
+          classNames,
+          vocab,
+          name: `doctor-regionclip-${size}`,
+          options: { proposals },
+        },
+        description:
+          `random RegionCLIP (seed ${SEED}, ${(parameters / 1e6).toFixed(1)} M parameters), CLIP ResNet 3-4-6-3 ` +
+          `width ${s.clipWidth} (D ${s.embedDim}); R50-FPN stem ${s.rpnStem}, FPN ${s.fpnChannels}; text ` +
+          `${s.textWidth} × ${s.textLayers}; ${proposals} proposals, ${REGIONCLIP_CLASSES.length} classes` +
+          `${size === "full" ? " (RN50's size)" : ""}`,
+      };
+    },
+    outputs: regionClipOutputs,
   },
 };

@@ -4,6 +4,9 @@
  * filled, so the child only loads them) and the loader error behind a failed CUDA provider.
  */
 import { spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GritlocError } from "../errors.js";
 import type { LocalizerRuntime, ModelSpec } from "../models/registry.js";
@@ -18,15 +21,25 @@ function childArgs(payload: unknown): string[] {
   return extension === ".ts" ? ["--import", "tsx", child, json] : [child, json];
 }
 
-/** Runs the child; resolves to its exit code and stderr text. */
+/**
+ * Runs the child; resolves to its exit code and stderr text. Its stderr goes to a file, not a pipe: Node makes a
+ * stderr pipe non-blocking, so ORT's native writes fail with EAGAIN whenever the pipe is full and verbose logs
+ * lost whole lines at random (placements of 113 to 384 nodes were read for the same RegionCLIP sessions).
+ */
 function runChild(payload: unknown): Promise<{ code: number | null; log: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, childArgs(payload), { stdio: ["ignore", "ignore", "pipe"] });
-    const chunks: Buffer[] = [];
-    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, log: Buffer.concat(chunks).toString("utf8") }));
-  });
+  const dir = mkdtempSync(join(tmpdir(), "gritloc-ort-log-"));
+  const path = join(dir, "stderr.log");
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  return new Promise<{ code: number | null; log: string }>((resolve, reject) => {
+    const fd = openSync(path, "w");
+    try {
+      const child = spawn(process.execPath, childArgs(payload), { stdio: ["ignore", "ignore", fd] });
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, log: readFileSync(path, "utf8") }));
+    } finally {
+      closeSync(fd);
+    }
+  }).finally(remove);
 }
 
 /**

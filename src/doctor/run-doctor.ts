@@ -25,7 +25,7 @@ export interface DoctorOptions {
   readonly provider?: ProviderRequest;
   /** Precision compared against CPU fp32. @default "fp16" (what CUDA runs; on the CPU it shows fp16's error) */
   readonly precision?: Precision;
-  /** Use the released models' sizes (ViT-B/16 CLIP, OWL-ViT B/32) instead of the quick default sizes. */
+  /** Use the released models' sizes (ViT-B/16 CLIP, OWL-ViT B/32, RegionCLIP RN50) instead of the quick default sizes. */
   readonly full?: boolean;
   /** Samples in the timed run. @default 8 */
   readonly samples?: number;

@@ -9,6 +9,7 @@ import { parseClipConfigJson } from "./clip/config.js";
 import { loadClipTokenizer } from "./clip/text-tokenizer.js";
 import type { Localizer } from "./localizer.js";
 import { createOwlVitFromSpec, type OwlVitModelSpec } from "./owlvit/model-spec.js";
+import { createRegionClipFromSpec, type RegionClipModelSpec } from "./regionclip/model-spec.js";
 import { requireFilePath } from "./require-file-path.js";
 import { SlicVitLocalizer } from "./slicvit/localizer.js";
 import type { SlicVitOptions } from "./slicvit/options.js";
@@ -37,9 +38,9 @@ export interface SmokeModelSpec {
   readonly options?: SlicVitOptions;
 }
 
-export type { OwlVitModelSpec };
+export type { OwlVitModelSpec, RegionClipModelSpec };
 
-export type ModelSpec = SlicVitModelSpec | SmokeModelSpec | OwlVitModelSpec;
+export type ModelSpec = SlicVitModelSpec | SmokeModelSpec | OwlVitModelSpec | RegionClipModelSpec;
 
 /** A family's registry name ("slicvit", "smoke", "owlvit", ...). */
 export type ModelFamily = ModelSpec["family"];
@@ -93,10 +94,12 @@ export async function createLocalizer(spec: ModelSpec, runtime: LocalizerRuntime
       return createSmokeLocalizer(spec, runtime);
     case "owlvit":
       return createOwlVitFromSpec(spec, runtime);
+    case "regionclip":
+      return createRegionClipFromSpec(spec, runtime);
     default:
       throw invalidOption(
         "spec.family",
-        '"slicvit", "smoke" or "owlvit"',
+        '"slicvit", "smoke", "owlvit" or "regionclip"',
         (spec as { family?: unknown }).family,
       );
   }

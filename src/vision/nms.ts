@@ -150,3 +150,56 @@ function batchedNmsVanilla(
 function checkBoxes(boxes: Float32Array, n: number): void {
   if (boxes.length !== 4 * n) throw new Error(`NMS: ${boxes.length / 4} boxes for ${n} scores`);
 }
+
+/**
+ * The first `k` of `batchedNms(boxes, scores, classIds, iouThreshold, path)`, without running NMS on boxes that
+ * cannot reach them. On the per-class path the candidates are visited once in global score order (ties by
+ * index) and a box is kept unless a kept box of its class overlaps it by IoU > threshold — each class sees its
+ * own boxes in its own order, so the kept set is per-class NMS's — and the walk stops at `k` kept boxes.
+ * A detector head with a large vocabulary has up to (proposals × classes) candidates, most below the k-th kept
+ * score. The coordinate-trick path (≤ 1000 boxes) runs as `batchedNms`.
+ * @example batchedNmsTopK(boxes, scores, classIds, 0.5, 300) // = batchedNms(boxes, scores, classIds, 0.5).slice(0, 300)
+ */
+export function batchedNmsTopK(
+  boxes: Float32Array,
+  scores: Float32Array,
+  classIds: Int32Array,
+  iouThreshold: number,
+  k: number,
+  path: BatchedNmsPath = "auto",
+): Int32Array {
+  const n = scores.length;
+  checkBoxes(boxes, n);
+  if (classIds.length !== n) throw new Error(`batchedNmsTopK: ${classIds.length} class ids for ${n} scores`);
+  const vanilla = path === "vanilla" || (path === "auto" && 4 * n > CPU_VANILLA_NUMEL);
+  if (!vanilla) return batchedNms(boxes, scores, classIds, iouThreshold, path).slice(0, k);
+  const order = argsortDescending(scores);
+  const keptByClass = new Map<number, number[]>();
+  const keep: number[] = [];
+  for (let a = 0; a < n && keep.length < k; a++) {
+    const j = order[a];
+    const kept = keptByClass.get(classIds[j]);
+    const oj = 4 * j;
+    const jarea = fr(boxes[oj + 2] - boxes[oj]) * fr(boxes[oj + 3] - boxes[oj + 1]);
+    let suppressed = false;
+    for (const i of kept ?? []) {
+      const oi = 4 * i;
+      const iarea = fr(fr(boxes[oi + 2] - boxes[oi]) * fr(boxes[oi + 3] - boxes[oi + 1]));
+      const w = Math.max(0, fr(Math.min(boxes[oi + 2], boxes[oj + 2]) - Math.max(boxes[oi], boxes[oj])));
+      const h = Math.max(
+        0,
+        fr(Math.min(boxes[oi + 3], boxes[oj + 3]) - Math.max(boxes[oi + 1], boxes[oj + 1])),
+      );
+      const inter = fr(w * h);
+      if (fr(inter / fr(fr(iarea + fr(jarea)) - inter)) > iouThreshold) {
+        suppressed = true;
+        break;
+      }
+    }
+    if (suppressed) continue;
+    keep.push(j);
+    if (kept === undefined) keptByClass.set(classIds[j], [j]);
+    else kept.push(j);
+  }
+  return Int32Array.from(keep);
+}

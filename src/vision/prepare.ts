@@ -14,9 +14,13 @@ export type { SlicPyramidOptions } from "./slic.js";
 
 /** What a localizer needs from each image before the model runs. Plain data: it crosses to worker threads. */
 export interface PrepareSpec {
-  /** Resize target (PIL-exact bicubic, aspect ratio not kept). */
-  readonly width: number;
-  readonly height: number;
+  /**
+   * Resize target (PIL-exact bicubic, aspect ratio not kept). Without width and height the image keeps its
+   * source size: for families whose input size depends on the image (RegionCLIP resizes the shortest edge
+   * itself).
+   */
+  readonly width?: number;
+  readonly height?: number;
   /** SLIC runs on the resized image; omitted for families that need none. */
   readonly slic?: SlicPyramidOptions;
 }
@@ -24,7 +28,7 @@ export interface PrepareSpec {
 export interface PreparedImage {
   /** Size of the decoded source image, for mapping boxes back. */
   readonly sourceSize: Size;
-  /** The source resized to the spec's width × height. */
+  /** The source resized to the spec's width × height (the source itself when the spec has no size). */
   readonly resized: RgbImage;
   /** One label map per `slic.nSegments` entry, in that order; empty when the spec has no `slic`. */
   readonly labelMaps: readonly LabelMap[];
@@ -36,8 +40,10 @@ export interface PreparedImage {
  */
 export function validatePrepareSpec(spec: PrepareSpec): void {
   if (typeof spec !== "object" || spec === null) throw invalidOption("spec", "a PrepareSpec object", spec);
-  validatePositiveInteger("spec.width", spec.width);
-  validatePositiveInteger("spec.height", spec.height);
+  if (spec.width !== undefined || spec.height !== undefined) {
+    validatePositiveInteger("spec.width", spec.width);
+    validatePositiveInteger("spec.height", spec.height);
+  }
   if (spec.slic !== undefined && (typeof spec.slic !== "object" || spec.slic === null)) {
     throw invalidOption("spec.slic", "SLIC pyramid options or undefined", spec.slic);
   }
@@ -49,7 +55,10 @@ export function validatePrepareSpec(spec: PrepareSpec): void {
  */
 export function prepareDecoded(source: RgbImage, spec: PrepareSpec): PreparedImage {
   validatePrepareSpec(spec);
-  const resized = resizeBicubic(source, spec.width, spec.height);
+  const resized =
+    spec.width === undefined || spec.height === undefined
+      ? source
+      : resizeBicubic(source, spec.width, spec.height);
   const labelMaps = spec.slic === undefined ? [] : slicPyramid(resized, spec.slic);
   return { sourceSize: { width: source.width, height: source.height }, resized, labelMaps };
 }

@@ -26,7 +26,7 @@ test("gritloc doctor --json runs every family on the CPU against fp32 and report
   assert.equal(report.sizes, "default");
   assert.deepEqual(
     report.families.map((f: { family: string }) => f.family),
-    ["smoke", "slicvit", "owlvit"],
+    ["smoke", "slicvit", "owlvit", "regionclip"],
   );
   for (const f of report.families) {
     assert.equal(f.error, undefined, `${f.family}: ${f.error}`);
@@ -39,6 +39,10 @@ test("gritloc doctor --json runs every family on the CPU against fp32 and report
     assert.equal(f.placement.length, 1);
     assert.equal(f.placement[0].provider, "CPUExecutionProvider");
   }
+  const regionClip = report.families[3];
+  assert.equal(regionClip.compared, "region–class cosines");
+  assert.match(regionClip.model, /random RegionCLIP .*CLIP ResNet 3-4-6-3 width 16 .*100 proposals/);
+  assert.ok(regionClip.queries > 0);
   const t = report.throughput;
   assert.equal(t.family, "slicvit");
   assert.equal(t.samples, 4);

@@ -149,7 +149,10 @@ test("gritloc localize --model owlvit names a missing --config, a bad --option a
     [[...args, ...image, "--option", "mode=paper"], /Expected "grit" or "hf" for mode but received "paper"/],
     [[...args, ...image, "--option", "maxBoxes"], /key=value .* for --option but received "maxBoxes"/],
     [[...args, ...image, "--alpha", "0.5"], /no value with --model owlvit for --alpha/],
-    [["--model", "owl", ...image], /"slicvit", "smoke" or "owlvit" for --model but received "owl"/],
+    [
+      ["--model", "owl", ...image],
+      /"slicvit", "smoke", "owlvit" or "regionclip" for --model but received "owl"/,
+    ],
   ];
   for (const [argv, message] of cases) {
     const io = captureIo();

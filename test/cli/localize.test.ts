@@ -102,7 +102,7 @@ test("usage errors exit 2 and name the flag", async () => {
     ],
     [
       ["localize", "--model", "owl", "--image", "a.png", "-q", "x"],
-      /"slicvit", "smoke" or "owlvit" for --model but received "owl" of type string\. Did you mean owlvit\?/,
+      /"slicvit", "smoke", "owlvit" or "regionclip" for --model but received "owl" of type string\. Did you mean owlvit\?/,
     ],
     [
       ["localize", "--image", "a.png", "-q", "x", "--vocab", vocab],

@@ -12,7 +12,7 @@ test("without rules --model is required and every family is listed in the error"
   assert.throws(() => modelSpecFromFlags({}), /^GritlocError: --model is required\. /);
   assert.throws(
     () => modelSpecFromFlags({ model: "yolo" }),
-    /Expected one of smoke, slicvit, owlvit for --model but received "yolo"/,
+    /Expected one of smoke, slicvit, owlvit, regionclip for --model but received "yolo"/,
   );
   // Names inherited from Object.prototype are not families.
   assert.throws(() => modelSpecFromFlags({ model: "toString" }), /for --model but received "toString"/);
@@ -23,11 +23,11 @@ test("a default family is used without --model and is listed first in the error"
   assert.equal(modelFamilyFromFlags({ model: "owlvit" }, { defaultModel: "smoke" }), "owlvit");
   assert.throws(
     () => modelFamilyFromFlags({ model: "owl" }, { defaultModel: "slicvit" }),
-    /Expected "slicvit", "smoke" or "owlvit" for --model but received "owl"/,
+    /Expected "slicvit", "smoke", "owlvit" or "regionclip" for --model but received "owl"/,
   );
   assert.throws(
     () => modelFamilyFromFlags({ model: "" }, { defaultModel: "smoke" }),
-    /Expected "smoke", "slicvit" or "owlvit" for --model but received ""/,
+    /Expected "smoke", "slicvit", "owlvit" or "regionclip" for --model but received ""/,
   );
 });
 

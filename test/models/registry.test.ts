@@ -81,7 +81,7 @@ test("optionsHash changes with weights and with every output-affecting option, n
 test("bad specs are rejected with the field named", async () => {
   await assert.rejects(
     createLocalizer({ family: "owl" } as unknown as ModelSpec),
-    /Expected "slicvit", "smoke" or "owlvit" for spec\.family but received "owl"/,
+    /Expected "slicvit", "smoke", "owlvit" or "regionclip" for spec\.family but received "owl"/,
   );
   await assert.rejects(
     createLocalizer({ family: "slicvit", vocab } as unknown as ModelSpec),

@@ -39,6 +39,23 @@ test("prepareImage without a slic spec only resizes (OWL-ViT style) and accepts 
   assert.deepEqual(prepared.resized.data, readU8("slic", "chelsea_224.u8"));
 });
 
+test("a spec without a size keeps the decoded source (RegionCLIP resizes by its shortest edge itself)", async () => {
+  const prepared = await prepareImage(fixturePath("slic", "chelsea_orig.png"), {});
+  const source = await sharp(fixturePath("slic", "chelsea_orig.png"))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  assert.deepEqual(prepared.sourceSize, { width: source.info.width, height: source.info.height });
+  assert.deepEqual(
+    [prepared.resized.width, prepared.resized.height],
+    [source.info.width, source.info.height],
+  );
+  assert.deepEqual(Buffer.from(prepared.resized.data), source.data);
+  assert.throws(
+    () => prepareDecoded({ data: new Uint8Array(3), width: 1, height: 1 }, { width: 4 }),
+    /Expected a positive integer for spec.height but received undefined/,
+  );
+});
+
 /** Sources for the odd-input sweep, each written with sharp. */
 async function oddInputs(): Promise<[string, string][]> {
   const w = 53;

@@ -79,7 +79,7 @@ const QUERY_CACHE_SIZE = 4096;
 /** One OWL-ViT checkpoint with its three ONNX sessions. Create with {@link createOwlVitLocalizer}. */
 export class OwlVitLocalizer implements Localizer {
   readonly info: LocalizerInfo;
-  readonly prepareSpec: PrepareSpec;
+  readonly prepareSpec: Required<Pick<PrepareSpec, "width" | "height">>;
   readonly options: ResolvedOwlVitOptions;
   readonly #image: OnnxSession;
   readonly #text: OnnxSession;

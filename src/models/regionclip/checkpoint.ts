@@ -15,9 +15,12 @@
  * - FrozenBN's loading rule (`detectron2/layers/batch_norm.py`): when the state dict's `_metadata` gives a
  *   FrozenBN module a version below 3, `running_var -= 1e-5`. It can only apply to the RegionCLIP file: the RPN
  *   file's tensors reach `load_state_dict` in a new dict without `_metadata` (version None: kept as stored).
+ * - Either file may instead be a `.safetensors` file holding the same state-dict names (no `_metadata`, so no
+ *   FrozenBN rule), e.g. the fixtures' `weights.safetensors` or the doctor's random model. A `.safetensors`
+ *   weights file may also carry `cls_score.weight` (the class embeddings); a class-embeddings file replaces it.
  */
 import { GritlocError } from "../../errors.js";
-import type { SafetensorsDtype } from "../weights/safetensors-reader.js";
+import { type SafetensorsDtype, SafetensorsFile } from "../weights/safetensors-reader.js";
 import type { TensorInfo, TensorSource } from "../weights/tensor-source.js";
 import { openTorchStateDict, readTorchTensor, type TorchStateDict } from "../weights/torch-checkpoint.js";
 
@@ -71,19 +74,37 @@ function regionClipEntry(file: TorchStateDict, name: string): Entry {
   };
 }
 
+/** A `.safetensors` file holds state-dict names as they are (the name's case is ignored). */
+const isSafetensors = (path: string) => path.toLowerCase().endsWith(".safetensors");
+
+/** A `.pth` state dict, or a `.safetensors` file seen as one (no `_metadata`: no module versions). */
+async function openStateDict(path: string): Promise<TorchStateDict> {
+  if (!isSafetensors(path)) return openTorchStateDict(path);
+  const file = SafetensorsFile.open(path);
+  return {
+    path,
+    entries: file.entries,
+    hasMetadata: false,
+    moduleVersion: () => undefined,
+    readFloat32: (name) => file.readFloat32(name),
+    close: () => file.close(),
+  };
+}
+
 /** `str.replace` of Python: every occurrence. */
 const replaceAll = (s: string, from: string, to: string) => s.split(from).join(to);
 
 /**
- * Opens the RegionCLIP files and maps their tensors to inference names. Nothing but the pickles is read here;
- * tensors are read on demand (the class embeddings, one small tensor, at once).
+ * Opens the RegionCLIP files (`.pth`, or `.safetensors` under the state-dict names) and maps their tensors to
+ * inference names. Nothing but the pickles (or headers) is read here; tensors are read on demand (the class
+ * embeddings of a `.pth`, one small tensor, at once).
  * @throws GritlocError E_NOT_FOUND for a missing file; E_WEIGHTS_INVALID naming the file when it is not a
  *   checkpoint, lacks `backbone.*` / the offline RPN tensors, or its class embeddings are not [K, D].
  */
 export async function openRegionClipWeights(files: RegionClipWeightFiles): Promise<RegionClipWeights> {
   const opened: TorchStateDict[] = [];
   try {
-    const main = await openTorchStateDict(files.weights);
+    const main = await openStateDict(files.weights);
     opened.push(main);
     const entries = new Map<string, Entry>();
     for (const name of main.entries.keys()) {
@@ -100,7 +121,7 @@ export async function openRegionClipWeights(files: RegionClipWeightFiles): Promi
         `not a RegionCLIP checkpoint: no "${ATTNPOOL_OUT}" (first tensors: ${[...main.entries.keys()].slice(0, 5).join(", ")})`,
       );
     if (files.rpnWeights !== undefined) {
-      const rpn = await openTorchStateDict(files.rpnWeights);
+      const rpn = await openStateDict(files.rpnWeights);
       opened.push(rpn);
       for (const [original, info] of rpn.entries) {
         if (original.endsWith(".num_batches_tracked")) continue;
@@ -128,14 +149,20 @@ export async function openRegionClipWeights(files: RegionClipWeightFiles): Promi
         );
     }
     const width = entries.get(ATTNPOOL_OUT)!.shape[0];
+    const checkEmbeddings = (path: string, shape: readonly number[]) => {
+      if (shape.length !== 2 || shape[1] !== width)
+        throw invalid(
+          path,
+          `class embeddings have shape [${shape.join(", ")}], expected [K, ${width}] for these RegionCLIP weights`,
+        );
+    };
     if (files.classEmbeddings !== undefined) {
       const emb = await readTorchTensor(files.classEmbeddings);
-      if (emb.shape.length !== 2 || emb.shape[1] !== width)
-        throw invalid(
-          files.classEmbeddings,
-          `class embeddings have shape [${emb.shape.join(", ")}], expected [K, ${width}] for these RegionCLIP weights`,
-        );
+      checkEmbeddings(files.classEmbeddings, emb.shape);
       entries.set(CLS_SCORE, constant(CLS_SCORE, emb.dtype, emb.shape, emb.data));
+    } else if (isSafetensors(files.weights) && main.entries.has(CLS_SCORE)) {
+      checkEmbeddings(files.weights, main.entries.get(CLS_SCORE)!.shape);
+      entries.set(CLS_SCORE, regionClipEntry(main, CLS_SCORE));
     }
     entries.set(CLS_BG_SCORE, constant(CLS_BG_SCORE, "F32", [1, width], new Float32Array(width)));
     return {

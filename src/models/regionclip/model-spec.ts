@@ -1,9 +1,12 @@
 /**
  * The `regionclip` member of the registry's ModelSpec (plain JSON, recorded in run.json) and its checked file
- * set: RegionClipModelSpec → RegionClipSpecFiles, every path checked before any file is opened.
+ * set and factory: RegionClipModelSpec → RegionClipSpecFiles (every path checked before any file is opened) →
+ * RegionClipLocalizer.
  */
 import { invalidOption } from "../../errors.js";
+import type { RuntimeOptions } from "../../onnx/session.js";
 import { requireFilePath } from "../require-file-path.js";
+import { createRegionClipLocalizer, type RegionClipLocalizer } from "./localizer.js";
 import type { RegionClipOptions } from "./options.js";
 
 /**
@@ -12,7 +15,10 @@ import type { RegionClipOptions } from "./options.js";
  */
 export interface RegionClipModelSpec {
   readonly family: "regionclip";
-  /** `regionclip_pretrained-cc_rn50.pth` / `..._rn50x4.pth` (CLIP visual + text towers). */
+  /**
+   * `regionclip_pretrained-cc_rn50.pth` / `..._rn50x4.pth` (CLIP visual + text towers), or a `.safetensors` file
+   * under the loaded state-dict names (docs/regionclip-weights.md).
+   */
   readonly weights: string;
   /**
    * `rpn_lvis_866.pth` (the offline R50-FPN + RPN, as the zero-shot benchmark uses). Without it the RegionCLIP
@@ -67,4 +73,13 @@ export function regionClipSpecFiles(spec: RegionClipModelSpec): RegionClipSpecFi
     vocab: requireFilePath(spec.vocab, "spec.vocab"),
     name: spec.name ?? (folder === undefined || folder === "" ? "regionclip" : folder),
   };
+}
+
+/** The registry's factory for `family: "regionclip"`. @throws GritlocError as {@link createRegionClipLocalizer}. */
+export function createRegionClipFromSpec(
+  spec: RegionClipModelSpec,
+  runtime: RuntimeOptions = {},
+): Promise<RegionClipLocalizer> {
+  const { name, ...files } = regionClipSpecFiles(spec);
+  return createRegionClipLocalizer(files, spec.options, runtime, { model: name });
 }

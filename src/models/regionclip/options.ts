@@ -6,12 +6,14 @@
 import { invalidOption } from "../../errors.js";
 
 /**
- * `grit`: the GRIT single-query rule (vocabulary contrast; fixture README "GRIT single-query mode"): the query
- * is matched to a vocabulary name or added as class K, the detector runs unchanged over those classes, the
- * boxes are its detections of the query's class in output order, and the confidence is the first box's fused
- * score clamped to [0, 1] (0 without boxes).
- * `reference`: the same detections with RegionCLIP's own scores, unclamped: `CLIPFastRCNN.inference()` output
- * restricted to the query's class, for parity checks against the reference.
+ * Both modes run the GRIT single-query rule (vocabulary contrast; fixture README "GRIT single-query mode"):
+ * the query is matched to a vocabulary name or added as class K, the detector runs unchanged over those
+ * classes, and the query's detections, fused score descending, are the candidate boxes.
+ * `reference`: exactly the README's rule: every detection of the query's class (often dozens to hundreds of
+ * boxes), confidence = the first box's fused score clamped to [0, 1] (0 and no boxes without a detection).
+ * `grit` (default): what GRIT's metric rewards, which charges every extra box as much as a missed one: the
+ * boxes with fused score ≥ `minScore`, at most `maxBoxes`, the best box alone when none passes
+ * (`fallbackToBest`); the same confidence (see docs/regionclip.md for the reasoning behind the defaults).
  */
 export type RegionClipMode = "grit" | "reference";
 
@@ -35,8 +37,24 @@ export interface RegionClipOptions {
   readonly proposals?: number;
   /** RoIs per res5 + attnpool batch (memory vs. speed only; results do not depend on it). @default 100 */
   readonly roiChunkSize?: number;
-  /** `grit`: at most this many boxes per query, best first; null = every detection of the class. @default null */
-  readonly maxBoxes?: number | null;
+  /**
+   * `grit`: keep boxes whose fused score sqrt(p · objectness logit) is at least this. Read clamped to [0, 1]
+   * as the chance that the box is a correct match (the reading that makes the first box's score the
+   * confidence), 0.5 keeps a box when it is more likely right than wrong. @default 0.5
+   */
+  readonly minScore?: number;
+  /** `grit`: at most this many boxes per query, best first. @default 10 */
+  readonly maxBoxes?: number;
+  /**
+   * `grit`: when no detection reaches `minScore`, keep the best one alone (an empty prediction scores 0 on
+   * every GRIT sample with an object to find). @default true
+   */
+  readonly fallbackToBest?: boolean;
+  /**
+   * Attention heads of the text tower; null: width / 64, as every CLIP text tower has. The weights cannot tell
+   * (the fixtures' tiny tower has 2 heads of width 4). @default null
+   */
+  readonly textHeads?: number | null;
 }
 
 export type ResolvedRegionClipOptions = Required<RegionClipOptions>;
@@ -50,7 +68,10 @@ export const REGIONCLIP_DEFAULTS: ResolvedRegionClipOptions = Object.freeze({
   rpnPreNmsTopK: 1000,
   proposals: 1000,
   roiChunkSize: 100,
-  maxBoxes: null,
+  minScore: 0.5,
+  maxBoxes: 10,
+  fallbackToBest: true,
+  textHeads: null,
 });
 
 const KNOWN = Object.keys(REGIONCLIP_DEFAULTS);
@@ -58,6 +79,11 @@ const KNOWN = Object.keys(REGIONCLIP_DEFAULTS);
 function checkNumber(name: string, value: unknown, ok: (v: number) => boolean, expected: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || !ok(value))
     throw invalidOption(name, expected, value);
+  return value;
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw invalidOption(name, "a boolean", value);
   return value;
 }
 
@@ -96,6 +122,9 @@ export function resolveRegionClipOptions(options: RegionClipOptions = {}): Resol
     rpnPreNmsTopK: positiveInteger("rpnPreNmsTopK", o.rpnPreNmsTopK),
     proposals: positiveInteger("proposals", o.proposals),
     roiChunkSize: positiveInteger("roiChunkSize", o.roiChunkSize),
-    maxBoxes: o.maxBoxes === null ? null : positiveInteger("maxBoxes", o.maxBoxes),
+    minScore: checkNumber("minScore", o.minScore, (v) => v >= 0, "a number ≥ 0"),
+    maxBoxes: positiveInteger("maxBoxes", o.maxBoxes),
+    fallbackToBest: checkBoolean("fallbackToBest", o.fallbackToBest),
+    textHeads: o.textHeads === null ? null : positiveInteger("textHeads", o.textHeads),
   });
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { CLS_BG_SCORE, CLS_SCORE, openRegionClipWeights } from "../../../src/models/regionclip/checkpoint.js";
 import { SafetensorsFile } from "../../../src/models/weights/safetensors-reader.js";
+import { writeSafetensors } from "../../../src/models/weights/safetensors-writer.js";
 import { openTorchStateDict } from "../../../src/models/weights/torch-checkpoint.js";
 import { fixturePath } from "../../support/fixtures.js";
 import { writeStateDict } from "../weights/support/torch-save.js";
@@ -145,4 +146,84 @@ test("wrong files are E_WEIGHTS_INVALID naming them: not RegionCLIP, an RPN file
     /concept_emb\.pth: class embeddings have shape \[20, 64\], expected \[K, 3\]/,
   );
   await assert.rejects(openRegionClipWeights({ weights: join(dir, "absent.pth") }), { code: "E_NOT_FOUND" });
+});
+
+test("weights.safetensors read as the weights file gives the same 602 tensors, bit for bit, as the three .pth files", async () => {
+  const fromPth = await openRegionClipWeights({
+    weights: fixture("regionclip.pth"),
+    rpnWeights: fixture("rpn.pth"),
+    classEmbeddings: fixture("concept_emb.pth"),
+  });
+  // Its offline_* tensors and cls_score.weight come from the file itself: no RPN or class-embeddings file.
+  const fromSafetensors = await openRegionClipWeights({ weights: fixture("weights.safetensors") });
+  assert.deepEqual([...fromSafetensors.entries.keys()].sort(), [...fromPth.entries.keys()].sort());
+  const differing: string[] = [];
+  for (const [name, info] of fromPth.entries) {
+    assert.deepEqual(fromSafetensors.entries.get(name)?.shape, info.shape, name);
+    if (!bits(fromSafetensors.readFloat32(name)).equals(bits(fromPth.readFloat32(name))))
+      differing.push(name);
+  }
+  assert.deepEqual(differing, []);
+  fromPth.close();
+  fromSafetensors.close();
+});
+
+test("a .safetensors weights file: a class-embeddings file replaces its cls_score, an RPN file its offline_* tensors", async () => {
+  const weights = await openRegionClipWeights({
+    weights: fixture("weights.safetensors"),
+    rpnWeights: fixture("rpn.pth"),
+    classEmbeddings: fixture("concept_emb.pth"),
+  });
+  const rpn = await openTorchStateDict(fixture("rpn.pth"));
+  const name = "offline_proposal_generator.rpn_head.conv.weight";
+  assert.ok(
+    bits(weights.readFloat32(name)).equals(bits(rpn.readFloat32("proposal_generator.rpn_head.conv.weight"))),
+  );
+  assert.deepEqual(weights.entries.get(CLS_SCORE)?.shape, [20, 64]);
+  rpn.close();
+  weights.close();
+});
+
+test("a .safetensors weights file whose cls_score is not [K, D] is E_WEIGHTS_INVALID naming it", async () => {
+  const reference = SafetensorsFile.open(fixture("weights.safetensors"));
+  const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [name, entry] of reference.entries)
+    tensors[name] = { shape: [...entry.shape], data: reference.readFloat32(name) };
+  reference.close();
+  tensors[CLS_SCORE] = { shape: [20, 32], data: new Float32Array(640) };
+  const path = join(dir, "narrow-classes.safetensors");
+  writeSafetensors(path, tensors);
+  await assert.rejects(
+    openRegionClipWeights({ weights: path }),
+    (e: Error & { code?: string }) =>
+      e.code === "E_WEIGHTS_INVALID" &&
+      /narrow-classes\.safetensors: class embeddings have shape \[20, 32\], expected \[K, 64\]/.test(
+        e.message,
+      ),
+  );
+});
+
+test("an RPN .safetensors under detectron2's names is renamed like rpn.pth", async () => {
+  const rpn = await openTorchStateDict(fixture("rpn.pth"));
+  const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [name, entry] of rpn.entries)
+    if (entry.dtype === "F32") tensors[name] = { shape: [...entry.shape], data: rpn.readFloat32(name) };
+  rpn.close();
+  const path = join(dir, "rpn.safetensors");
+  writeSafetensors(path, tensors);
+  const fromPth = await openRegionClipWeights({
+    weights: fixture("regionclip.pth"),
+    rpnWeights: fixture("rpn.pth"),
+  });
+  const fromSafetensors = await openRegionClipWeights({
+    weights: fixture("regionclip.pth"),
+    rpnWeights: path,
+  });
+  const offline = [...fromPth.entries.keys()].filter((n) => n.startsWith("offline_"));
+  assert.equal(offline.length, 287);
+  assert.deepEqual([...fromSafetensors.entries.keys()].sort(), [...fromPth.entries.keys()].sort());
+  for (const name of offline)
+    assert.ok(bits(fromSafetensors.readFloat32(name)).equals(bits(fromPth.readFloat32(name))), name);
+  fromPth.close();
+  fromSafetensors.close();
 });

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { regionClipSpecFiles } from "../../../src/models/regionclip/model-spec.js";
 import { REGIONCLIP_DEFAULTS, resolveRegionClipOptions } from "../../../src/models/regionclip/options.js";
 
-test("defaults are the zero-shot LVIS config's: threshold 0.02, NMS 0.5, 300 detections, RPN 0.9/1000/1000", () => {
+test("defaults are the zero-shot LVIS config's (threshold 0.02, NMS 0.5, 300 detections, RPN 0.9/1000/1000) and grit mode's (score 0.5, 10 boxes, fallback)", () => {
   assert.deepEqual(resolveRegionClipOptions(), {
     mode: "grit",
     scoreThreshold: 0.02,
@@ -13,7 +13,10 @@ test("defaults are the zero-shot LVIS config's: threshold 0.02, NMS 0.5, 300 det
     rpnPreNmsTopK: 1000,
     proposals: 1000,
     roiChunkSize: 100,
-    maxBoxes: null,
+    minScore: 0.5,
+    maxBoxes: 10,
+    fallbackToBest: true,
+    textHeads: null,
   });
   assert.ok(Object.isFrozen(REGIONCLIP_DEFAULTS));
   const set = resolveRegionClipOptions({
@@ -36,6 +39,10 @@ test("bad options are E_INVALID_OPTION naming the option", () => {
     [{ proposals: 0 }, /a positive integer for proposals/],
     [{ roiChunkSize: 2.5 }, /a positive integer for roiChunkSize/],
     [{ maxBoxes: "3" }, /a positive integer for maxBoxes/],
+    [{ maxBoxes: null }, /a positive integer for maxBoxes/],
+    [{ minScore: -0.1 }, /a number ≥ 0 for minScore/],
+    [{ fallbackToBest: "yes" }, /a boolean for fallbackToBest/],
+    [{ textHeads: 0 }, /a positive integer for textHeads/],
     [{ alpha: 0.5 }, /one of mode, .* for options\.alpha/],
   ];
   for (const [options, pattern] of cases) {

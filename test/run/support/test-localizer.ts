@@ -69,12 +69,15 @@ export async function testPrepare(path: string, spec: PrepareSpec): Promise<Prep
       cause: error,
     });
   }
-  const data = new Uint8Array(spec.width * spec.height * 3);
+  // A spec without a size keeps the source size; the 640×480 source here is represented by 8×8 bytes.
+  const width = spec.width ?? 8;
+  const height = spec.height ?? 8;
+  const data = new Uint8Array(width * height * 3);
   const digest = createHash("sha256").update(bytes).digest();
   for (let i = 0; i < data.length; i++) data[i] = digest[i % digest.length];
   return {
     sourceSize: { width: 640, height: 480 },
-    resized: { width: spec.width, height: spec.height, data },
+    resized: { width, height, data },
     labelMaps: [],
   };
 }

@@ -1,0 +1,118 @@
+/**
+ * RegionClipLocalizer behind the Localizer contract, on the fixture's release-format files: per-query
+ * independence, the two output modes' relation, the registry path, and clear errors for misuse.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { isGritlocError } from "../../../src/errors.js";
+import { gritLocalization } from "../../../src/models/regionclip/grit-rule.js";
+import {
+  createRegionClipLocalizer,
+  type RegionClipFiles,
+  type RegionClipLocalizer,
+} from "../../../src/models/regionclip/localizer.js";
+import { createLocalizer } from "../../../src/models/registry.js";
+import { prepareImage } from "../../../src/vision/prepare.js";
+import { fixturePath } from "../../support/fixtures.js";
+import { regionClipCases } from "./support/regionclip-fixture.js";
+
+const work = mkdtempSync(join(tmpdir(), "gritloc-regionclip-localizer-"));
+const runtime = { provider: "cpu" as const, cacheDir: join(work, "cache") };
+const classNames = join(work, "names.txt");
+writeFileSync(
+  classNames,
+  regionClipCases("regionclip")
+    .vocabulary.map((v) => v.lvis_name)
+    .join("\n"),
+);
+const files: RegionClipFiles = {
+  weights: fixturePath("regionclip", "regionclip.pth"),
+  rpnWeights: fixturePath("regionclip", "rpn.pth"),
+  classEmbeddings: fixturePath("regionclip", "concept_emb.pth"),
+  classNames,
+  vocab: fixturePath("clip", "bpe_simple_vocab_16e6.txt.gz"),
+};
+const image = fixturePath("inputs", "grit_keypoint_0_crop.png");
+const queries = ["sheep", "baking tray", "  Salt + Pepper Shaker "];
+
+let reference: RegionClipLocalizer;
+before(async () => {
+  reference = await createRegionClipLocalizer(files, { mode: "reference", textHeads: 2 }, runtime);
+});
+after(async () => {
+  await reference?.dispose();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test("a query's result does not depend on the other queries of the call", async () => {
+  const prepared = await prepareImage(image, reference.prepareSpec);
+  const together = await reference.localize(prepared, queries);
+  for (const [i, query] of queries.entries()) {
+    assert.deepEqual(await reference.localize(prepared, [query]), [together[i]], JSON.stringify(query));
+  }
+  assert.deepEqual(await reference.localize(prepared, []), []);
+});
+
+test("grit mode (the default) prunes the reference boxes by minScore and maxBoxes, with the same confidence", async () => {
+  const grit = await createRegionClipLocalizer(files, { textHeads: 2, maxBoxes: 3 }, runtime);
+  try {
+    assert.equal(grit.options.mode, "grit");
+    const prepared = await prepareImage(image, grit.prepareSpec);
+    const pruned = await grit.localize(prepared, queries);
+    const full = await reference.localize(prepared, queries);
+    for (const [i, loc] of pruned.entries()) {
+      assert.deepEqual(loc, gritLocalization(full[i], grit.options), JSON.stringify(queries[i]));
+      assert.ok(loc.boxes.length <= 3);
+    }
+    assert.ok(
+      full.some((l) => l.boxes.length > 3),
+      "the reference has more boxes than the cap",
+    );
+  } finally {
+    await grit.dispose();
+  }
+});
+
+test("the registry creates it from a ModelSpec", async () => {
+  const localizer = await createLocalizer(
+    { family: "regionclip", ...files, options: { textHeads: 2 } },
+    runtime,
+  );
+  try {
+    assert.equal(localizer.info.family, "regionclip");
+    assert.equal(localizer.info.model, "regionclip");
+    assert.equal(localizer.info.provider, "cpu");
+    assert.ok(localizer.info.paramsInMillions > 0);
+    assert.deepEqual(localizer.prepareSpec, {});
+  } finally {
+    await localizer.dispose();
+  }
+});
+
+test("misuse is a clear GritlocError", async () => {
+  const wrongSize = {
+    sourceSize: { width: 100, height: 140 },
+    resized: { width: 8, height: 8, data: new Uint8Array(192) },
+    labelMaps: [],
+  };
+  await assert.rejects(reference.localize(wrongSize, ["cup"]), /use this localizer's prepareSpec/);
+  await assert.rejects(
+    reference.localize(wrongSize, "cup" as never),
+    (e: unknown) => isGritlocError(e, "E_INVALID_OPTION") && /queries/.test((e as Error).message),
+  );
+  await assert.rejects(
+    createRegionClipLocalizer({ ...files, weights: files.rpnWeights! }, {}, runtime),
+    (e: unknown) =>
+      isGritlocError(e, "E_WEIGHTS_INVALID") && (e as Error).message.includes(files.rpnWeights!),
+  );
+  await assert.rejects(
+    createRegionClipLocalizer(files, { mode: "hf" as never }, runtime),
+    /"grit" or "reference" for mode/,
+  );
+  const disposed = await createRegionClipLocalizer(files, { textHeads: 2 }, runtime);
+  await disposed.dispose();
+  await assert.rejects(disposed.localize(await prepareImage(image, {}), ["cup"]), /disposed/);
+});
