@@ -132,6 +132,28 @@ export function parseChoiceFlag<C extends string>(value: string, flag: string, c
   throw new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(value, choices, (c) => `"${c}"`)}`);
 }
 
+/**
+ * A comma list flag whose items (trimmed, blanks dropped) are each one of `choices`, or an error naming the
+ * first item that is not.
+ * @example
+ * parseChoiceListFlag("coco, nyuv2", "sources", ["coco", "nyuv2", "open_images"]); // ["coco", "nyuv2"]
+ */
+export function parseChoiceListFlag<C extends string>(
+  value: string,
+  flag: string,
+  choices: readonly C[],
+): C[] {
+  const list = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  for (const s of list) {
+    if (!(choices as readonly string[]).includes(s))
+      throw invalidOption(`--${flag}`, `a comma list of ${choices.join(", ")}`, s);
+  }
+  return list as C[];
+}
+
 /** Parses an integer flag, or an error that names it. */
 export function parseIntegerFlag(value: string, flag: string, { min = -Infinity } = {}): number {
   const parsed = Number(value);

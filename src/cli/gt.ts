@@ -6,8 +6,8 @@ import { invalidOption } from "../errors.js";
 import { buildGroundTruth } from "../gt/build-ground-truth.js";
 import { formatGtReport } from "../gt/gt-report.js";
 import { DEFAULT_GT_RULES, GT_RULE_CHOICES, type GtRules } from "../gt/gt-rules.js";
-import { GT_SOURCES, type GtSource } from "../gt/sample-id-layout.js";
-import { parseCommandArgs, parseOptionFlags, requireFlag } from "./args.js";
+import { GT_SOURCES } from "../gt/sample-id-layout.js";
+import { parseChoiceListFlag, parseCommandArgs, parseOptionFlags, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { ProgressView } from "./setup.js";
 
@@ -20,19 +20,6 @@ const spec = {
   rule: { type: "string", multiple: true },
   json: { type: "boolean" },
 } as const;
-
-function parseSources(value: string | undefined): GtSource[] | undefined {
-  if (value === undefined) return undefined;
-  const list = value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  for (const s of list) {
-    if (!GT_SOURCES.includes(s as GtSource))
-      throw invalidOption("--sources", `a comma list of ${GT_SOURCES.join(", ")}`, s);
-  }
-  return list as GtSource[];
-}
 
 function ruleRows(): string {
   return Object.entries(DEFAULT_GT_RULES)
@@ -74,7 +61,8 @@ ${ruleRows()}
     const subset = requireFlag(flags.subset, "subset");
     if (subset !== "ablation" && subset !== "test")
       throw invalidOption("--subset", '"ablation" or "test"', subset);
-    const sources = parseSources(flags.sources);
+    const sources =
+      flags.sources === undefined ? undefined : parseChoiceListFlag(flags.sources, "sources", GT_SOURCES);
     for (const pair of flags.rule ?? []) {
       if (pair.indexOf("=") <= 0)
         throw invalidOption("--rule", "NAME=VALUE (e.g. --rule openImagesGroupOf=drop)", pair);

@@ -11,7 +11,7 @@ import { type SetupReport, setupReportPath } from "../data/setup-report.js";
 import { verifyGritImages } from "../data/verify-grit-images.js";
 import type { SourceCheck } from "../data/verify-images.js";
 import { invalidOption } from "../errors.js";
-import { parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
+import { parseChoiceListFlag, parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
 
 const spec = {
@@ -237,19 +237,6 @@ function summary(report: SetupReport, action: "grit" | "verify"): string {
   return `${lines.join("\n")}\n`;
 }
 
-function parseSources(value: string | undefined): ImageSource[] | undefined {
-  if (value === undefined) return undefined;
-  const list = value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  for (const s of list) {
-    if (!SOURCES.includes(s as ImageSource))
-      throw invalidOption("--sources", `a comma list of ${SOURCES.join(", ")}`, s);
-  }
-  return list as ImageSource[];
-}
-
 export const setupCommand: CliCommand = {
   summary: "Download GRIT samples and exactly the images they need; verify them",
   usage: `Usage: gritloc setup grit --root DIR --subset ablation|test [--task localization] [--cache DIR]
@@ -290,7 +277,8 @@ export const setupCommand: CliCommand = {
           throw invalidOption("--subset", '"ablation" or "test"', subset);
         const task = flags.task ?? "localization";
         if (task !== "localization") throw invalidOption("--task", '"localization"', task);
-        const sources = parseSources(flags.sources);
+        const sources =
+          flags.sources === undefined ? undefined : parseChoiceListFlag(flags.sources, "sources", SOURCES);
         report = await setupGrit({
           root,
           subset,
