@@ -4,7 +4,7 @@
  * per-source summary on stdout. Exits 1 when images are still missing or corrupt.
  */
 import cliProgress from "cli-progress";
-import type { ImageSource } from "../data/plan-images.js";
+import { IMAGE_SOURCES } from "../data/plan-images.js";
 import type { SetupEvent, SetupPhase } from "../data/setup-events.js";
 import { setupGrit } from "../data/setup-grit.js";
 import { type SetupReport, setupReportPath } from "../data/setup-report.js";
@@ -25,7 +25,6 @@ const spec = {
   samples: { type: "string" },
 } as const;
 
-const SOURCES: readonly ImageSource[] = ["coco", "nyuv2", "open_images", "distorted"];
 const FAILURES_SHOWN = 10;
 
 function formatBytes(n: number): string {
@@ -213,7 +212,7 @@ function summary(report: SetupReport, action: "grit" | "verify"): string {
     `${report.samples} samples, ${report.images} distinct images under ${report.root}/images`,
     `  ${"source".padEnd(12)}${"referenced".padStart(11)}${"present".padStart(9)}${"missing".padStart(9)}${"corrupt".padStart(9)}${"largest side".padStart(14)}`,
   ];
-  for (const source of SOURCES) {
+  for (const source of IMAGE_SOURCES) {
     const s = report.sources[source];
     if (!s.selected) {
       lines.push(
@@ -278,7 +277,9 @@ export const setupCommand: CliCommand = {
         const task = flags.task ?? "localization";
         if (task !== "localization") throw invalidOption("--task", '"localization"', task);
         const sources =
-          flags.sources === undefined ? undefined : parseChoiceListFlag(flags.sources, "sources", SOURCES);
+          flags.sources === undefined
+            ? undefined
+            : parseChoiceListFlag(flags.sources, "sources", IMAGE_SOURCES);
         report = await setupGrit({
           root,
           subset,
