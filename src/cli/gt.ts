@@ -21,6 +21,14 @@ const spec = {
   json: { type: "boolean" },
 } as const;
 
+/** `--rule NAME=VALUE` pairs (of gt build and proxy build) → the rules they set. */
+export function parseRuleFlags(pairs: readonly string[] | undefined): Partial<GtRules> {
+  return parseOptionFlags(pairs, "openImagesGroupOf=drop", {
+    flag: "rule",
+    form: "NAME=VALUE",
+  }) as Partial<GtRules>;
+}
+
 function ruleRows(): string {
   return Object.entries(DEFAULT_GT_RULES)
     .map(([name, value]) => {
@@ -63,11 +71,7 @@ ${ruleRows()}
       throw invalidOption("--subset", '"ablation" or "test"', subset);
     const sources =
       flags.sources === undefined ? undefined : parseChoiceListFlag(flags.sources, "sources", GT_SOURCES);
-    for (const pair of flags.rule ?? []) {
-      if (pair.indexOf("=") <= 0)
-        throw invalidOption("--rule", "NAME=VALUE (e.g. --rule openImagesGroupOf=drop)", pair);
-    }
-    const rules = parseOptionFlags(flags.rule, "openImagesGroupOf=drop") as Partial<GtRules>;
+    const rules = parseRuleFlags(flags.rule);
     const view = new ProgressView(io);
     let build: Awaited<ReturnType<typeof buildGroundTruth>>;
     try {
