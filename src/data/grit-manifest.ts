@@ -116,6 +116,16 @@ export function readOpenImagesAnnotationFiles(
   };
 }
 
+function groundTruthSources(r: ManifestReader, value: unknown): GroundTruthSources {
+  const gt = r.object(value, "groundTruth") ?? {};
+  const oi = r.object(gt.open_images, "groundTruth.open_images") ?? {};
+  const note = r.optionalString(gt.note, "groundTruth.note");
+  return {
+    open_images: readOpenImagesAnnotationFiles(r, oi, "groundTruth.open_images"),
+    ...(note === undefined ? {} : { note }),
+  };
+}
+
 /**
  * Checks a parsed GRIT data manifest; `origin` names it in messages (a file path).
  * @throws GritlocError E_MANIFEST_INVALID listing every problem with its JSON path.
@@ -148,22 +158,9 @@ export function parseGritManifest(json: unknown, origin: string): GritDataManife
       open_images: readImageUrlSource(r, openImages, "sources.open_images"),
     },
   };
-  if (top.groundTruth !== undefined) {
-    const gt = r.object(top.groundTruth, "groundTruth") ?? {};
-    const oi = r.object(gt.open_images, "groundTruth.open_images") ?? {};
-    const note = r.optionalString(gt.note, "groundTruth.note");
-    const withGt: GritDataManifest = {
-      ...manifest,
-      groundTruth: {
-        open_images: readOpenImagesAnnotationFiles(r, oi, "groundTruth.open_images"),
-        ...(note === undefined ? {} : { note }),
-      },
-    };
-    r.finish();
-    return withGt;
-  }
+  const groundTruth = top.groundTruth === undefined ? undefined : groundTruthSources(r, top.groundTruth);
   r.finish();
-  return manifest;
+  return groundTruth === undefined ? manifest : { ...manifest, groundTruth };
 }
 
 /**
