@@ -3,6 +3,7 @@
  * sink, and the lists the report is built from (archives used, per-image errors).
  */
 import { stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import type { GritlocError } from "../errors.js";
 import type { ZipExtractor } from "./extract-archive.js";
 import type { GritDataManifest } from "./grit-manifest.js";
@@ -25,6 +26,37 @@ export interface SetupContext {
   readonly emit: (event: SetupEvent) => void;
   readonly downloads: ReportDownload[];
   readonly errors: { imageId: string; code: string; message: string }[];
+}
+
+/** The download settings `setupGrit`, `buildGroundTruth` and `buildProxy` take (each documents its own). */
+export interface SetupRunOptions {
+  readonly cacheDir?: string;
+  readonly concurrency?: number;
+  readonly retries?: number;
+  readonly retryDelayMs?: number;
+  readonly zipExtractor?: ZipExtractor;
+  readonly onEvent?: (event: SetupEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A context (without the manifest) for the resolved `root`, with the defaults: cache `<root>/downloads`,
+ * 8 downloads at once, 5 attempts from a 1 s delay, zip extractor "auto"; nothing downloaded or failed yet.
+ */
+export function setupContext(root: string, options: SetupRunOptions): Omit<SetupContext, "manifest"> {
+  return {
+    root,
+    imagesDir: join(root, "images"),
+    cacheDir: resolve(options.cacheDir ?? join(root, "downloads")),
+    concurrency: options.concurrency ?? 8,
+    retries: options.retries ?? 5,
+    retryDelayMs: options.retryDelayMs ?? 1000,
+    zipExtractor: options.zipExtractor ?? "auto",
+    signal: options.signal,
+    emit: options.onEvent ?? (() => {}),
+    downloads: [],
+    errors: [],
+  };
 }
 
 /** True when `path` is a non-empty file (setup writes files atomically, so a present file is complete). */

@@ -18,7 +18,7 @@ import { makeDistortedImages } from "./make-distortions.js";
 import { extractNyuv2Images } from "./nyuv2-images.js";
 import { PhaseProgress } from "./phase-progress.js";
 import { IMAGE_SOURCES, type ImagePlan, type ImageSource, planImages, sourceOf } from "./plan-images.js";
-import { failImage, isPresent, type SetupContext } from "./setup-context.js";
+import { failImage, isPresent, type SetupContext, setupContext } from "./setup-context.js";
 import type { SetupEvent } from "./setup-events.js";
 import { buildSetupReport, type SetupReport, writeSetupReport } from "./setup-report.js";
 import { checkImages, type ImageCheck, type ImageGroup } from "./verify-images.js";
@@ -208,20 +208,7 @@ export async function setupGrit(options: SetupGritOptions): Promise<SetupReport>
   const task = options.task ?? "localization";
   const manifest =
     typeof options.manifest === "object" ? options.manifest : await loadGritManifest(options.manifest);
-  const ctx: SetupContext = {
-    root,
-    imagesDir: join(root, "images"),
-    cacheDir: resolve(options.cacheDir ?? join(root, "downloads")),
-    manifest,
-    concurrency: options.concurrency ?? 8,
-    retries: options.retries ?? 5,
-    retryDelayMs: options.retryDelayMs ?? 1000,
-    zipExtractor: options.zipExtractor ?? "auto",
-    signal: options.signal,
-    emit: options.onEvent ?? (() => {}),
-    downloads: [],
-    errors: [],
-  };
+  const ctx: SetupContext = { ...setupContext(root, options), manifest };
   await makeFolder(root);
   const samplesFile = await ensureSamples(ctx, options.subset, task);
   const samples = await loadSamples(samplesFile);

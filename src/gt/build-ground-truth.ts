@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { samplesPath } from "../data/fetch-samples.js";
 import { type GritDataManifest, loadGritManifest } from "../data/grit-manifest.js";
 import { sourceOf } from "../data/plan-images.js";
-import { isPresent, type SetupContext } from "../data/setup-context.js";
+import { isPresent, type SetupContext, setupContext } from "../data/setup-context.js";
 import type { SetupEvent } from "../data/setup-events.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { writeFileAtomic } from "../grit/atomic-write.js";
@@ -104,18 +104,8 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
   const samples = await loadSamples(samplesFile);
   const selected = new Set<GtSource>(options.sources ?? GT_SOURCES);
   const ctx: SetupContext = {
-    root,
-    imagesDir: join(root, "images"),
-    cacheDir: resolve(options.cacheDir ?? join(root, "downloads")),
+    ...setupContext(root, { ...options, concurrency: 1, zipExtractor: "auto" }),
     manifest,
-    concurrency: 1,
-    retries: options.retries ?? 5,
-    retryDelayMs: options.retryDelayMs ?? 1000,
-    zipExtractor: "auto",
-    signal: options.signal,
-    emit: options.onEvent ?? (() => {}),
-    downloads: [],
-    errors: [],
   };
   const build: GtBuildState = { rules, ctx, records: new Map(), unresolved: [], counts: {} };
   const bySource: Record<GtSource, GtBuildItem[]> = { open_images: [], nyuv2: [] };

@@ -12,7 +12,13 @@ import { fetchUrlImages } from "../data/fetch-url-images.js";
 import { extractNyuv2Images } from "../data/nyuv2-images.js";
 import { PhaseProgress } from "../data/phase-progress.js";
 import { runPool } from "../data/run-pool.js";
-import { describeError, failImage, isPresent, type SetupContext } from "../data/setup-context.js";
+import {
+  describeError,
+  failImage,
+  isPresent,
+  type SetupContext,
+  setupContext,
+} from "../data/setup-context.js";
 import type { SetupEvent } from "../data/setup-events.js";
 import { checkImages } from "../data/verify-images.js";
 import { GritlocError, invalidOption } from "../errors.js";
@@ -295,19 +301,7 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyRepor
   const root = resolve(options.root);
   const manifest =
     typeof options.manifest === "object" ? options.manifest : await loadProxyManifest(options.manifest);
-  const ctx: ProxyContext = {
-    root,
-    imagesDir: join(root, "images"),
-    cacheDir: resolve(options.cacheDir ?? join(root, "downloads")),
-    concurrency: options.concurrency ?? 8,
-    retries: options.retries ?? 5,
-    retryDelayMs: options.retryDelayMs ?? 1000,
-    zipExtractor: options.zipExtractor ?? "auto",
-    signal: options.signal,
-    emit: options.onEvent ?? (() => {}),
-    downloads: [],
-    errors: [],
-  };
+  const ctx: ProxyContext = setupContext(root, options);
   await mkdir(root, { recursive: true });
   const files = await fetchProxyAnnotations(ctx, manifest);
   const sources: ProxySource[] = [
