@@ -5,7 +5,7 @@
  * images the drawn samples need are fetched through the manifest (resumable, verified); samples and ground
  * truth depend only on the annotation files, the size and the seed. A rerun fetches only what is missing.
  */
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ZipExtractor } from "../data/extract-archive.js";
 import { fetchUrlImages } from "../data/fetch-url-images.js";
@@ -23,6 +23,7 @@ import type { SetupEvent } from "../data/setup-events.js";
 import { checkImages } from "../data/verify-images.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { type GtRules, resolveGtRules } from "../gt/gt-rules.js";
+import { makeFolder } from "../make-folder.js";
 import { readImageHeader } from "../vision/decode.js";
 import type { Size } from "../vision/image.js";
 import { loadCocoInstances } from "./coco-instances.js";
@@ -302,7 +303,7 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyRepor
   const manifest =
     typeof options.manifest === "object" ? options.manifest : await loadProxyManifest(options.manifest);
   const ctx: ProxyContext = setupContext(root, options);
-  await mkdir(root, { recursive: true });
+  await makeFolder(root);
   const files = await fetchProxyAnnotations(ctx, manifest);
   const sources: ProxySource[] = [
     cocoProxySource(await loadCocoInstances(files.coco.instances), manifest.sources.coco.imagePrefix),
