@@ -3,10 +3,12 @@
  * Range from the byte it has, guarded by If-Range), failures are retried with backoff, size and sha256 are
  * checked, and only verified bytes are renamed into place; bad bytes are deleted, never left.
  */
+
 import { createHash } from "node:crypto";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { countNoun } from "../count-noun.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { makeFolder } from "../make-folder.js";
 import type { DownloadEvent } from "./download-events.js";
@@ -323,7 +325,7 @@ function finalError(url: string, path: string, error: unknown, attempts: number)
   if (error instanceof ChecksumMismatch) {
     return new GritlocError(
       "E_CHECKSUM",
-      `${url}: ${error.message} (${attempts} attempt${attempts === 1 ? "" : "s"}); the bytes were deleted. ` +
+      `${url}: ${error.message} (${countNoun(attempts, "attempt")}); the bytes were deleted. ` +
         "If the remote file changed on purpose, record the measured values in the manifest; otherwise try a mirror.",
       { cause: error, details: { url, expected: error.expected, actual: error.actual } },
     );
@@ -338,7 +340,7 @@ function finalError(url: string, path: string, error: unknown, attempts: number)
   const status = error instanceof HttpStatusError ? error.status : null;
   return new GritlocError(
     "E_DOWNLOAD",
-    `download of ${url} failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${(error as Error).message}. ` +
+    `download of ${url} failed after ${countNoun(attempts, "attempt")}: ${(error as Error).message}. ` +
       `Check the network and rerun: the bytes so far are kept in ${path}.part and the next run resumes.`,
     { cause: error, details: { url, status } },
   );
