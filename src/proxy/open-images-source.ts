@@ -8,7 +8,6 @@
  */
 
 import { GritlocError } from "../errors.js";
-import { readCsvRows } from "../gt/csv-rows.js";
 import type { GtRules } from "../gt/gt-rules.js";
 import {
   type OpenImagesBox,
@@ -25,13 +24,6 @@ import { subSeed } from "./seeded-shuffle.js";
 
 /** Share of GRIT ablation's Open Images samples in the `<imageid>_<MID>` layout. */
 const IMAGE_MID_SHARE = 8071 / 14422;
-
-/** Every image id in the first column of a CSV (header skipped), in file order. */
-async function imageIdsOf(path: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for await (const [line, fields] of readCsvRows(path)) if (line > 1 && fields[0]) ids.add(fields[0]);
-  return ids;
-}
 
 export interface OpenImagesPaths {
   readonly boxes: string;
@@ -55,8 +47,8 @@ export async function openImagesProxySource(
     a.mid < b.mid ? -1 : a.mid > b.mid ? 1 : 0,
   );
   const hierarchy = await readOpenImagesHierarchy(paths.hierarchy);
-  const boxes = await readOpenImagesBoxes(paths.boxes, await imageIdsOf(paths.boxes));
-  const labels = await readOpenImagesImageLabels(paths.imageLabels, await imageIdsOf(paths.imageLabels));
+  const boxes = await readOpenImagesBoxes(paths.boxes);
+  const labels = await readOpenImagesImageLabels(paths.imageLabels);
   // A box of class d counts for d and, with expansion, for every boxable class above it.
   const counted = new Map<string, string[]>();
   for (const c of classes) {
