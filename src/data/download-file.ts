@@ -18,7 +18,7 @@ import {
   passDriveInterstitial,
   resolveDriveFolderFile,
 } from "./google-drive.js";
-import { hashFileInto, md5File, sha256File } from "./hash-file.js";
+import { hashFileInto, sha256AndMd5File } from "./hash-file.js";
 import { type HttpGetOptions, httpGet, NetworkError } from "./http-get.js";
 import {
   discardPart,
@@ -157,8 +157,7 @@ async function reuseExisting(url: string, path: string, expected: Expected): Pro
     (expected.sha256 === null || stamp.sha256 === expected.sha256) &&
     (expected.md5 === null || stamp.md5 === expected.md5);
   if (stampOk) return result(stamp.sha256, expected.md5);
-  const sha256 = await sha256File(path);
-  const md5 = expected.md5 === null ? null : await md5File(path);
+  const { sha256, md5 } = await sha256AndMd5File(path, expected.md5 !== null);
   if ((expected.sha256 === null || sha256 === expected.sha256) && md5 === expected.md5) {
     await writeVerifiedStamp(path, sha256, md5);
     return result(sha256, md5);
@@ -229,7 +228,7 @@ async function attempt(ctx: AttemptContext, wantMd5: boolean): Promise<Measured>
     // The part may already hold the whole file (a crash after the last byte, before the rename).
     const unsatisfied = /^bytes \*\/(\d+)$/.exec(response.headers["content-range"]?.trim() ?? "");
     if (unsatisfied !== null && Number(unsatisfied[1]) === resumeFrom) {
-      return { size: resumeFrom, sha256: await sha256File(part), md5: wantMd5 ? await md5File(part) : null };
+      return { size: resumeFrom, ...(await sha256AndMd5File(part, wantMd5)) };
     }
     await discardPart(path);
     throw new RestartNeeded(`the server refused to resume ${url} at byte ${resumeFrom}`);
@@ -261,8 +260,7 @@ async function attempt(ctx: AttemptContext, wantMd5: boolean): Promise<Measured>
   await writePartState(path, next);
   const hash = createHash("sha256");
   const md5 = wantMd5 ? createHash("md5") : null;
-  if (start > 0) await hashFileInto(hash, part, start);
-  if (start > 0 && md5 !== null) await hashFileInto(md5, part, start);
+  if (start > 0) await hashFileInto(md5 === null ? hash : [hash, md5], part, start);
   const handle = await open(part, start > 0 ? "a" : "w");
   emit({ type: "download-start", url, path, resumeFrom: start, total });
   const meter = new RateMeter();
