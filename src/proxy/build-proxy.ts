@@ -23,6 +23,7 @@ import type { SetupEvent } from "../data/setup-events.js";
 import { checkImages } from "../data/verify-images.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { type GtRules, resolveGtRules } from "../gt/gt-rules.js";
+import { ruleImageSize } from "../gt/pixel-boxes.js";
 import { makeFolder } from "../make-folder.js";
 import { readImageHeader } from "../vision/decode.js";
 import type { Size } from "../vision/image.js";
@@ -248,6 +249,7 @@ async function measureImages(ctx: ProxyContext, bySource: Parameters<typeof chec
   for (const id of corrupt) await rm(join(ctx.imagesDir, id), { force: true });
   const bad = new Set([...check.missing, ...corrupt]);
   const sizes = new Map<string, Size>();
+  const orientations = new Map<string, number>();
   const ids = Object.values(bySource)
     .flat()
     .filter((id) => !bad.has(id));
@@ -255,31 +257,31 @@ async function measureImages(ctx: ProxyContext, bySource: Parameters<typeof chec
     ids,
     Math.min(ctx.concurrency, 4),
     async (id) => {
-      const { width, height } = await readImageHeader(join(ctx.imagesDir, id));
+      const { width, height, orientation } = await readImageHeader(join(ctx.imagesDir, id));
       sizes.set(id, { width, height });
+      orientations.set(id, orientation);
     },
     ctx.signal,
   );
-  return { sizes, missing: check.missing, corrupt };
+  return { sizes, orientations, missing: check.missing, corrupt };
 }
 
-/**
- * Open Images sizes under the `exifRotation` rule: with "apply", width and height swap for EXIF orientations
- * 5–8 (the displayed image is the stored one turned by 90°), as the rebuilt ground truth does.
- */
-async function openImagesSizes(
-  ctx: ProxyContext,
+/** Open Images sizes under the `exifRotation` rule, as the rebuilt ground truth measures them. */
+function openImagesSizes(
   sizes: ReadonlyMap<string, Size>,
+  orientations: ReadonlyMap<string, number>,
   ids: readonly string[],
   rules: GtRules,
-): Promise<ReadonlyMap<string, Size>> {
+): ReadonlyMap<string, Size> {
   if (rules.exifRotation !== "apply") return sizes;
   const turned = new Map(sizes);
   for (const id of ids) {
     const size = sizes.get(id);
     if (size === undefined) continue;
-    const { orientation } = await readImageHeader(join(ctx.imagesDir, id));
-    if (orientation >= 5) turned.set(id, { width: size.height, height: size.width });
+    turned.set(
+      id,
+      ruleImageSize({ ...size, orientation: orientations.get(id) as number }, rules.exifRotation),
+    );
   }
   return turned;
 }
@@ -335,7 +337,7 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyRepor
     const samples = drawn.bySource.get(source.name) ?? [];
     const sizes =
       source.name === "open_images"
-        ? await openImagesSizes(ctx, check.sizes, distinct(samples), rules)
+        ? openImagesSizes(check.sizes, check.orientations, distinct(samples), rules)
         : check.sizes;
     for (const [id, t] of await source.groundTruth(samples, sizes)) truth.set(id, t);
   }
