@@ -17,7 +17,7 @@ import {
 } from "../gt/open-images-annotations.js";
 import { openImagesGroundTruth } from "../gt/open-images-ground-truth.js";
 import { descendantClasses, readOpenImagesHierarchy } from "../gt/open-images-hierarchy.js";
-import type { DrawnPair } from "./draw-pairs.js";
+import { compare, type DrawnPair } from "./draw-pairs.js";
 import type { ProxyOpenImagesSource } from "./proxy-manifest.js";
 import type { ProxyPairSample, ProxySource, ProxyTruth } from "./proxy-source.js";
 import { subSeed } from "./seeded-shuffle.js";
@@ -43,9 +43,7 @@ export async function openImagesProxySource(
   seed: number,
   split = "validation",
 ): Promise<ProxySource> {
-  const classes = [...(await readOpenImagesClasses(paths.classes))].sort((a, b) =>
-    a.mid < b.mid ? -1 : a.mid > b.mid ? 1 : 0,
-  );
+  const classes = [...(await readOpenImagesClasses(paths.classes))].sort((a, b) => compare(a.mid, b.mid));
   const hierarchy = await readOpenImagesHierarchy(paths.hierarchy);
   const boxes = await readOpenImagesBoxes(paths.boxes);
   const labels = await readOpenImagesImageLabels(paths.imageLabels);
