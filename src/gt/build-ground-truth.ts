@@ -12,6 +12,7 @@ import { isPresent, type SetupContext, setupContext } from "../data/setup-contex
 import type { SetupEvent } from "../data/setup-events.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { writeFileAtomic } from "../grit/atomic-write.js";
+import { GT_REPORT_NAME } from "../grit/ground-truth-kind.js";
 import { loadSamples } from "../grit/samples.js";
 import { type GroundTruthRecord, serializeGroundTruth } from "./ground-truth-record.js";
 import type { GtBuildItem, GtBuildState } from "./gt-build-state.js";
@@ -128,7 +129,7 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
   const records = [...build.records.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
   const dir = groundTruthDir(root, options.subset);
   const groundTruthPath = join(dir, "localization.json");
-  const reportPath = join(dir, "gt-report.json");
+  const reportPath = join(dir, GT_REPORT_NAME);
   const order = new Map(samples.map((s, i) => [s.exampleId, i]));
   build.unresolved.sort((a, b) => (order.get(a.exampleId) ?? 0) - (order.get(b.exampleId) ?? 0));
   const report: GtReport = {
