@@ -28,12 +28,17 @@ export interface SetupContext {
   readonly errors: { imageId: string; code: string; message: string }[];
 }
 
-/** The download settings `setupGrit`, `buildGroundTruth` and `buildProxy` take (each documents its own). */
+/** The download settings `setupGrit` and `buildProxy` take (`buildGroundTruth` some of them). */
 export interface SetupRunOptions {
+  /** Folder for downloaded files, e.g. on Drive. @default `<root>/downloads` */
   readonly cacheDir?: string;
+  /** Images downloaded at once. @default 8 */
   readonly concurrency?: number;
+  /** Failed attempts in a row per file before giving up. @default 5 */
   readonly retries?: number;
+  /** First retry delay in ms (doubles each retry). @default 1000 */
   readonly retryDelayMs?: number;
+  /** @default "auto" (unzip when installed) */
   readonly zipExtractor?: ZipExtractor;
   readonly onEvent?: (event: SetupEvent) => void;
   readonly signal?: AbortSignal;

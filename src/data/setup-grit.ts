@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { GritlocError, invalidOption } from "../errors.js";
 import { loadSamples } from "../grit/samples.js";
 import { makeFolder } from "../make-folder.js";
-import { extractArchive, type ZipExtractor } from "./extract-archive.js";
+import { extractArchive } from "./extract-archive.js";
 import { fetchArchive } from "./fetch-archive.js";
 import { ensureSamples } from "./fetch-samples.js";
 import { fetchUrlImages } from "./fetch-url-images.js";
@@ -18,12 +18,17 @@ import { makeDistortedImages } from "./make-distortions.js";
 import { extractNyuv2Images } from "./nyuv2-images.js";
 import { PhaseProgress } from "./phase-progress.js";
 import { IMAGE_SOURCES, type ImagePlan, type ImageSource, planImages, sourceOf } from "./plan-images.js";
-import { failImage, isPresent, type SetupContext, setupContext } from "./setup-context.js";
-import type { SetupEvent } from "./setup-events.js";
+import {
+  failImage,
+  isPresent,
+  type SetupContext,
+  type SetupRunOptions,
+  setupContext,
+} from "./setup-context.js";
 import { buildSetupReport, type SetupReport, writeSetupReport } from "./setup-report.js";
 import { checkImages, type ImageCheck, type ImageGroup } from "./verify-images.js";
 
-export interface SetupGritOptions {
+export interface SetupGritOptions extends SetupRunOptions {
   /** The GRIT root: samples/, images/, distortions/ and setup-report.json go here (local disk is fastest). */
   readonly root: string;
   readonly subset: "ablation" | "test";
@@ -37,14 +42,6 @@ export interface SetupGritOptions {
   readonly manifest?: string | GritDataManifest;
   /** Images downloaded (and decoded) at once. @default 8 */
   readonly concurrency?: number;
-  /** Failed attempts in a row per file before giving up. @default 5 */
-  readonly retries?: number;
-  /** First retry delay in ms (doubles each retry). @default 1000 */
-  readonly retryDelayMs?: number;
-  /** @default "auto" (unzip when installed) */
-  readonly zipExtractor?: ZipExtractor;
-  readonly onEvent?: (event: SetupEvent) => void;
-  readonly signal?: AbortSignal;
 }
 
 function checkOptions(options: SetupGritOptions): void {

@@ -7,7 +7,6 @@
  */
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { ZipExtractor } from "../data/extract-archive.js";
 import { fetchUrlImages } from "../data/fetch-url-images.js";
 import { extractNyuv2Images } from "../data/nyuv2-images.js";
 import { PhaseProgress } from "../data/phase-progress.js";
@@ -17,9 +16,9 @@ import {
   failImage,
   isPresent,
   type SetupContext,
+  type SetupRunOptions,
   setupContext,
 } from "../data/setup-context.js";
-import type { SetupEvent } from "../data/setup-events.js";
 import { checkImages } from "../data/verify-images.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { type GtRules, resolveGtRules } from "../gt/gt-rules.js";
@@ -45,7 +44,7 @@ import { buildProxyRecords } from "./proxy-records.js";
 import { type ProxyReport, writeProxyOutputs } from "./proxy-report.js";
 import type { ProxyPairSample, ProxySource, ProxySourceName, ProxyTruth } from "./proxy-source.js";
 
-export interface BuildProxyOptions {
+export interface BuildProxyOptions extends SetupRunOptions {
   /** The proxy folder: samples/, ground-truth/, images/ and proxy-report.json go here. */
   readonly root: string;
   /** @default "small" (about 1,000 samples); "full" is about GRIT ablation's 21,000. */
@@ -64,16 +63,6 @@ export interface BuildProxyOptions {
   readonly manifest?: string | ProxyDataManifest;
   /** Folder for annotation files and the NYUv2 .mat. @default `<root>/downloads` */
   readonly cacheDir?: string;
-  /** Images downloaded at once. @default 8 */
-  readonly concurrency?: number;
-  /** @default 5 */
-  readonly retries?: number;
-  /** @default 1000 */
-  readonly retryDelayMs?: number;
-  /** @default "auto" */
-  readonly zipExtractor?: ZipExtractor;
-  readonly onEvent?: (event: SetupEvent) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** What the builder's steps share (the parts of setup's context they use). */
