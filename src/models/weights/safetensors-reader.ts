@@ -2,9 +2,10 @@
  * Reads `.safetensors` files (8-byte little-endian header length, JSON header, raw little-endian data) tensor
  * by tensor, so multi-GB checkpoints never sit in memory whole. F32/F16/BF16 tensors → Float32Array.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, readSync } from "node:fs";
 import { GritlocError } from "../../errors.js";
 import { fromBfloat16Bits, fromFloat16Bits } from "../../onnx/float16.js";
+import { openWeightsFile } from "./tensor-source.js";
 
 /** Element types a checkpoint may hold; only the float ones are read as weights. */
 export type SafetensorsDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
@@ -134,14 +135,7 @@ export class SafetensorsFile {
    *   when the header is malformed or a tensor's bytes lie outside the file.
    */
   static open(path: string): SafetensorsFile {
-    let fd: number;
-    try {
-      fd = openSync(path, "r");
-    } catch (error) {
-      throw new GritlocError("E_NOT_FOUND", `Cannot open weights file ${path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const fd = openWeightsFile(path);
     try {
       const size = fstatSync(fd).size;
       if (size < 8) throw invalid(path, `file is ${size} bytes, shorter than the 8-byte header length`);

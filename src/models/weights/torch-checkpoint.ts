@@ -5,7 +5,7 @@
  * are read (and CRC-checked) only when asked for. A path → the unpickled object, a state dict as a
  * {@link TensorSource}, or a single saved tensor.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { inflateSync } from "fflate";
 import { listZip, type ZipEntry, zipMemberDataOffset, zipMemberDataOffsets } from "../../data/zip-reader.js";
@@ -18,7 +18,7 @@ import {
   unpickle,
 } from "./pickle-reader.js";
 import { DTYPE_BYTES, floatsAsFloat32, type SafetensorsDtype } from "./safetensors-reader.js";
-import type { TensorInfo, TensorSource } from "./tensor-source.js";
+import { openWeightsFile, type TensorInfo, type TensorSource } from "./tensor-source.js";
 
 /** torch's legacy typed-storage classes (what a storage record names) → element type. */
 const STORAGE_DTYPES: Readonly<Record<string, SafetensorsDtype>> = {
@@ -135,14 +135,7 @@ export class TorchCheckpoint {
    *   refers to a storage it does not hold.
    */
   static async open(path: string): Promise<TorchCheckpoint> {
-    let fd: number;
-    try {
-      fd = openSync(path, "r");
-    } catch (error) {
-      throw new GritlocError("E_NOT_FOUND", `Cannot open weights file ${path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const fd = openWeightsFile(path);
     try {
       let entries: ZipEntry[];
       try {
