@@ -74,6 +74,15 @@ export async function isPresent(path: string): Promise<boolean> {
   }
 }
 
+/** The image ids of `ids` not yet under `ctx.imagesDir`, in their order. */
+export async function absentImages(
+  ctx: Pick<SetupContext, "imagesDir">,
+  ids: readonly string[],
+): Promise<string[]> {
+  const present = await Promise.all(ids.map((id) => isPresent(join(ctx.imagesDir, id))));
+  return ids.filter((_, i) => !present[i]);
+}
+
 /** The code and message of any error, for reports. */
 export function describeError(error: unknown): { code: string; message: string } {
   const e = error as Partial<GritlocError>;

@@ -19,6 +19,7 @@ import { extractNyuv2Images } from "./nyuv2-images.js";
 import { PhaseProgress } from "./phase-progress.js";
 import { IMAGE_SOURCES, type ImagePlan, type ImageSource, planImages, sourceOf } from "./plan-images.js";
 import {
+  absentImages,
   failImage,
   isPresent,
   type SetupContext,
@@ -62,12 +63,6 @@ function checkOptions(options: SetupGritOptions): void {
     throw invalidOption("concurrency", "an integer from 1 to 64", c);
 }
 
-/** Ids of `ids` not yet on disk. */
-async function absent(ctx: SetupContext, ids: readonly string[]): Promise<string[]> {
-  const present = await Promise.all(ids.map((id) => isPresent(join(ctx.imagesDir, id))));
-  return ids.filter((_, i) => !present[i]);
-}
-
 /** Images each source must provide: the referenced ones, plus undistorted inputs of missing distorted images. */
 async function imagesToProvide(ctx: SetupContext, plan: ImagePlan, selected: ReadonlySet<ImageSource>) {
   const want: Record<ImageSource, Set<string>> = {
@@ -78,7 +73,7 @@ async function imagesToProvide(ctx: SetupContext, plan: ImagePlan, selected: Rea
   };
   for (const source of IMAGE_SOURCES)
     if (selected.has(source)) for (const id of plan.referenced[source]) want[source].add(id);
-  const distortedMissing = new Set(await absent(ctx, plan.referenced.distorted));
+  const distortedMissing = new Set(await absentImages(ctx, plan.referenced.distorted));
   for (const d of plan.distorted) {
     if (!selected.has("distorted") || !distortedMissing.has(d.imageId)) continue;
     const input = sourceOf(d.sourceImageId, ctx.manifest);
@@ -158,7 +153,7 @@ async function provideDistorted(
   subset: string,
   task: string,
 ): Promise<void> {
-  const missing = new Set(await absent(ctx, plan.referenced.distorted));
+  const missing = new Set(await absentImages(ctx, plan.referenced.distorted));
   const items = plan.distorted.filter((d) => missing.has(d.imageId));
   const progress = new PhaseProgress("distorted", items.length, ctx.emit);
   progress.start(
@@ -214,11 +209,12 @@ export async function setupGrit(options: SetupGritOptions): Promise<SetupReport>
   let check: ImageCheck | null = null;
   for (let round = 0; round < 2; round++) {
     const want = await imagesToProvide(ctx, plan, selected);
-    if (selected.has("coco") || want.coco.size > 0) await provideCoco(ctx, await absent(ctx, [...want.coco]));
+    if (selected.has("coco") || want.coco.size > 0)
+      await provideCoco(ctx, await absentImages(ctx, [...want.coco]));
     if (selected.has("nyuv2") || want.nyuv2.size > 0)
-      await provideNyuv2(ctx, await absent(ctx, [...want.nyuv2]));
+      await provideNyuv2(ctx, await absentImages(ctx, [...want.nyuv2]));
     if (selected.has("open_images") || want.open_images.size > 0) {
-      await provideOpenImages(ctx, await absent(ctx, [...want.open_images]));
+      await provideOpenImages(ctx, await absentImages(ctx, [...want.open_images]));
     }
     if (selected.has("distorted")) await provideDistorted(ctx, plan, options.subset, task);
     // Images of no known source cannot be fetched, but those already under images/ are checked like the rest.

@@ -12,6 +12,7 @@ import { extractNyuv2Images } from "../data/nyuv2-images.js";
 import { PhaseProgress } from "../data/phase-progress.js";
 import { runPool } from "../data/run-pool.js";
 import {
+  absentImages,
   describeError,
   failImage,
   isPresent,
@@ -140,12 +141,6 @@ function drawAll(sources: readonly ProxySource[], sampling: ProxySampling): Draw
   return { bySource, twins, shortfalls, counts };
 }
 
-/** Ids of `ids` not yet on disk. */
-async function absent(ctx: ProxyContext, ids: readonly string[]): Promise<string[]> {
-  const present = await Promise.all(ids.map((id) => isPresent(join(ctx.imagesDir, id))));
-  return ids.filter((_, i) => !present[i]);
-}
-
 function distinct(samples: readonly ProxyPairSample[]): string[] {
   return [...new Set(samples.map((s) => s.imageId))];
 }
@@ -156,7 +151,7 @@ async function provideUrlImages(
   source: { readonly imagePrefix: string; readonly imageUrl: string },
   ids: readonly string[],
 ): Promise<void> {
-  const missing = await absent(ctx, ids);
+  const missing = await absentImages(ctx, ids);
   const progress = new PhaseProgress(phase, missing.length, ctx.emit);
   progress.start(
     missing.length === 0
@@ -179,7 +174,7 @@ async function provideNyuv2(
   ids: readonly string[],
 ) {
   const source = manifest.sources.nyuv2;
-  const missing = await absent(ctx, ids);
+  const missing = await absentImages(ctx, ids);
   const progress = new PhaseProgress("nyuv2", missing.length, ctx.emit);
   progress.start(
     missing.length === 0
@@ -197,7 +192,7 @@ async function provideNyuv2(
 
 async function provideTwins(ctx: ProxyContext, twins: readonly DistortedTwin[]): Promise<void> {
   const missing = new Set(
-    await absent(
+    await absentImages(
       ctx,
       twins.map((t) => t.imageId),
     ),
