@@ -15,7 +15,7 @@ import { ensureSamples } from "./fetch-samples.js";
 import { fetchUrlImages } from "./fetch-url-images.js";
 import { type GritDataManifest, loadGritManifest } from "./grit-manifest.js";
 import { makeDistortedImages } from "./make-distortions.js";
-import { extractNyuv2Images } from "./nyuv2-images.js";
+import { extractNyuv2Images, nyuv2ImageNumber } from "./nyuv2-images.js";
 import { PhaseProgress } from "./phase-progress.js";
 import { IMAGE_SOURCES, type ImagePlan, type ImageSource, planImages, sourceOf } from "./plan-images.js";
 import {
@@ -139,7 +139,7 @@ async function provideNyuv2(ctx: SetupContext, ids: string[]): Promise<void> {
   );
   if (ids.length > 0) {
     const mat = await fetchArchive(ctx, "nyuv2", source);
-    const numbers = ids.map((id) => Number(id.slice(source.imagePrefix.length).replace(/\.jpg$/, "")));
+    const numbers = ids.map((id) => nyuv2ImageNumber(id, source.imagePrefix));
     await extractNyuv2Images(mat, source.dataset, numbers, join(ctx.imagesDir, source.imagePrefix), {
       onImage: () => progress.item(true),
     });

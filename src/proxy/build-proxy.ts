@@ -8,7 +8,7 @@
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fetchUrlImages } from "../data/fetch-url-images.js";
-import { extractNyuv2Images } from "../data/nyuv2-images.js";
+import { extractNyuv2Images, nyuv2ImageNumber } from "../data/nyuv2-images.js";
 import { PhaseProgress } from "../data/phase-progress.js";
 import { runPool } from "../data/run-pool.js";
 import {
@@ -181,7 +181,7 @@ async function provideNyuv2(
       ? `all ${ids.length} images present`
       : `extracting ${missing.length} images from the .mat`,
   );
-  const numbers = missing.map((id) => Number(id.slice(source.imagePrefix.length).replace(/\.jpg$/, "")));
+  const numbers = missing.map((id) => nyuv2ImageNumber(id, source.imagePrefix));
   if (numbers.length > 0) {
     await extractNyuv2Images(matPath, source.dataset, numbers, join(ctx.imagesDir, source.imagePrefix), {
       onImage: () => progress.item(true),
