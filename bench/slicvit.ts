@@ -14,10 +14,10 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type ClipConfig, clipConfigToJson } from "../src/models/clip/config.js";
+import { clipConfigToJson } from "../src/models/clip/config.js";
 import { createLocalizer } from "../src/models/registry.js";
 import type { SlicVitLocalizer } from "../src/models/slicvit/localizer.js";
-import { randomClipTensors } from "../src/models/smoke/random-clip.js";
+import { CLIP_B16_CONFIG, randomClipTensors } from "../src/models/smoke/random-clip.js";
 import { writeSafetensors } from "../src/models/weights/safetensors-writer.js";
 import type { PrecisionRequest, ProviderRequest } from "../src/onnx/session.js";
 import { decodeImage } from "../src/vision/decode.js";
@@ -36,20 +36,6 @@ const { values } = parseArgs({
   },
 });
 
-const B16: ClipConfig = {
-  embedDim: 512,
-  imageResolution: 224,
-  visionLayers: 12,
-  visionWidth: 768,
-  visionPatchSize: 16,
-  visionHeads: 12,
-  contextLength: 77,
-  vocabSize: 49408,
-  transformerWidth: 512,
-  transformerHeads: 8,
-  transformerLayers: 12,
-};
-
 /** Weights + config files of a bench model (written once into the bench folder). */
 function modelFiles(model: string): { weights: string; config: string } {
   const weights = join(workDir, `${model}.safetensors`);
@@ -60,8 +46,8 @@ function modelFiles(model: string): { weights: string; config: string } {
       writeSafetensors(weights, fixtureTensors());
       writeFileSync(config, JSON.stringify(fixtureConfigJson()));
     } else {
-      writeSafetensors(weights, randomClipTensors(B16, 1));
-      writeFileSync(config, JSON.stringify(clipConfigToJson(B16)));
+      writeSafetensors(weights, randomClipTensors(CLIP_B16_CONFIG, 1));
+      writeFileSync(config, JSON.stringify(clipConfigToJson(CLIP_B16_CONFIG)));
     }
   }
   return { weights, config };

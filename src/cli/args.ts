@@ -132,6 +132,28 @@ export function parseChoiceFlag<C extends string>(value: string, flag: string, c
   throw new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(value, choices, (c) => `"${c}"`)}`);
 }
 
+/**
+ * A comma list flag whose items (trimmed, blanks dropped) are each one of `choices`, or an error naming the
+ * first item that is not.
+ * @example
+ * parseChoiceListFlag("coco, nyuv2", "sources", ["coco", "nyuv2", "open_images"]); // ["coco", "nyuv2"]
+ */
+export function parseChoiceListFlag<C extends string>(
+  value: string,
+  flag: string,
+  choices: readonly C[],
+): C[] {
+  const list = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  for (const s of list) {
+    if (!(choices as readonly string[]).includes(s))
+      throw invalidOption(`--${flag}`, `a comma list of ${choices.join(", ")}`, s);
+  }
+  return list as C[];
+}
+
 /** Parses an integer flag, or an error that names it. */
 export function parseIntegerFlag(value: string, flag: string, { min = -Infinity } = {}): number {
   const parsed = Number(value);
@@ -151,18 +173,20 @@ export function parseNumberFlag(value: string, flag: string): number {
 
 /**
  * `--option key=value` pairs → an options object; a value is read as JSON when it parses ("0.5", "[100,200]",
- * "true"), else kept as text. `example` is the pair the error for a missing "=" shows.
+ * "true"), else kept as text. `example` is the pair the error for a missing "=" shows; `flag` and `form` name
+ * the flag and its pair in that error, for flags other than --option (e.g. `--rule NAME=VALUE`).
  * @example
  * parseOptionFlags(["alpha=0.5", "mode=hf"], "alpha=0.5"); // { alpha: 0.5, mode: "hf" }
  */
 export function parseOptionFlags(
   pairs: readonly string[] | undefined,
   example: string,
+  { flag = "option", form = "key=value" } = {},
 ): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw invalidOption("--option", `key=value (e.g. --option ${example})`, pair);
+    if (eq <= 0) throw invalidOption(`--${flag}`, `${form} (e.g. --${flag} ${example})`, pair);
     const value = pair.slice(eq + 1);
     try {
       options[pair.slice(0, eq)] = JSON.parse(value);

@@ -6,8 +6,8 @@ import { invalidOption } from "../errors.js";
 import { buildGroundTruth } from "../gt/build-ground-truth.js";
 import { formatGtReport } from "../gt/gt-report.js";
 import { DEFAULT_GT_RULES, GT_RULE_CHOICES, type GtRules } from "../gt/gt-rules.js";
-import { GT_SOURCES, type GtSource } from "../gt/sample-id-layout.js";
-import { parseCommandArgs, parseOptionFlags, requireFlag } from "./args.js";
+import { GT_SOURCES } from "../gt/sample-id-layout.js";
+import { parseChoiceListFlag, parseCommandArgs, parseOptionFlags, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { ProgressView } from "./setup.js";
 
@@ -21,17 +21,12 @@ const spec = {
   json: { type: "boolean" },
 } as const;
 
-function parseSources(value: string | undefined): GtSource[] | undefined {
-  if (value === undefined) return undefined;
-  const list = value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  for (const s of list) {
-    if (!GT_SOURCES.includes(s as GtSource))
-      throw invalidOption("--sources", `a comma list of ${GT_SOURCES.join(", ")}`, s);
-  }
-  return list as GtSource[];
+/** `--rule NAME=VALUE` pairs (of gt build and proxy build) → the rules they set. */
+export function parseRuleFlags(pairs: readonly string[] | undefined): Partial<GtRules> {
+  return parseOptionFlags(pairs, "openImagesGroupOf=drop", {
+    flag: "rule",
+    form: "NAME=VALUE",
+  }) as Partial<GtRules>;
 }
 
 function ruleRows(): string {
@@ -74,12 +69,9 @@ ${ruleRows()}
     const subset = requireFlag(flags.subset, "subset");
     if (subset !== "ablation" && subset !== "test")
       throw invalidOption("--subset", '"ablation" or "test"', subset);
-    const sources = parseSources(flags.sources);
-    for (const pair of flags.rule ?? []) {
-      if (pair.indexOf("=") <= 0)
-        throw invalidOption("--rule", "NAME=VALUE (e.g. --rule openImagesGroupOf=drop)", pair);
-    }
-    const rules = parseOptionFlags(flags.rule, "openImagesGroupOf=drop") as Partial<GtRules>;
+    const sources =
+      flags.sources === undefined ? undefined : parseChoiceListFlag(flags.sources, "sources", GT_SOURCES);
+    const rules = parseRuleFlags(flags.rule);
     const view = new ProgressView(io);
     let build: Awaited<ReturnType<typeof buildGroundTruth>>;
     try {

@@ -3,17 +3,11 @@
  * (counts per source and partition, shortfalls, missing images). Exits 1 when samples were left out.
  */
 import { invalidOption } from "../errors.js";
-import type { GtRules } from "../gt/gt-rules.js";
 import { buildProxy } from "../proxy/build-proxy.js";
 import type { ProxyReport } from "../proxy/proxy-report.js";
-import {
-  parseCommandArgs,
-  parseIntegerFlag,
-  parseNumberFlag,
-  parseOptionFlags,
-  requireFlag,
-} from "./args.js";
+import { parseCommandArgs, parseIntegerFlag, parseNumberFlag, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
+import { parseRuleFlags } from "./gt.js";
 import { ProgressView } from "./setup.js";
 
 const spec = {
@@ -93,7 +87,7 @@ export const proxyCommand: CliCommand = {
     };
     const negativeFraction = number("negative-fraction");
     const distortedFraction = number("distorted-fraction");
-    const rules = parseOptionFlags(flags.rule, "openImagesGroupOf=drop") as Partial<GtRules>;
+    const rules = parseRuleFlags(flags.rule);
     const view = new ProgressView(io);
     let report: ProxyReport;
     try {

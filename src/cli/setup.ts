@@ -4,14 +4,14 @@
  * per-source summary on stdout. Exits 1 when images are still missing or corrupt.
  */
 import cliProgress from "cli-progress";
-import type { ImageSource } from "../data/plan-images.js";
+import { IMAGE_SOURCES } from "../data/plan-images.js";
 import type { SetupEvent, SetupPhase } from "../data/setup-events.js";
 import { setupGrit } from "../data/setup-grit.js";
 import { type SetupReport, setupReportPath } from "../data/setup-report.js";
 import { verifyGritImages } from "../data/verify-grit-images.js";
 import type { SourceCheck } from "../data/verify-images.js";
 import { invalidOption } from "../errors.js";
-import { parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
+import { parseChoiceListFlag, parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
 
 const spec = {
@@ -25,7 +25,6 @@ const spec = {
   samples: { type: "string" },
 } as const;
 
-const SOURCES: readonly ImageSource[] = ["coco", "nyuv2", "open_images", "distorted"];
 const FAILURES_SHOWN = 10;
 
 function formatBytes(n: number): string {
@@ -213,7 +212,7 @@ function summary(report: SetupReport, action: "grit" | "verify"): string {
     `${report.samples} samples, ${report.images} distinct images under ${report.root}/images`,
     `  ${"source".padEnd(12)}${"referenced".padStart(11)}${"present".padStart(9)}${"missing".padStart(9)}${"corrupt".padStart(9)}${"largest side".padStart(14)}`,
   ];
-  for (const source of SOURCES) {
+  for (const source of IMAGE_SOURCES) {
     const s = report.sources[source];
     if (!s.selected) {
       lines.push(
@@ -235,19 +234,6 @@ function summary(report: SetupReport, action: "grit" | "verify"): string {
   lines.push(`Report: ${setupReportPath(report.root)}`);
   lines.push(verdict(report, action));
   return `${lines.join("\n")}\n`;
-}
-
-function parseSources(value: string | undefined): ImageSource[] | undefined {
-  if (value === undefined) return undefined;
-  const list = value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  for (const s of list) {
-    if (!SOURCES.includes(s as ImageSource))
-      throw invalidOption("--sources", `a comma list of ${SOURCES.join(", ")}`, s);
-  }
-  return list as ImageSource[];
 }
 
 export const setupCommand: CliCommand = {
@@ -290,7 +276,10 @@ export const setupCommand: CliCommand = {
           throw invalidOption("--subset", '"ablation" or "test"', subset);
         const task = flags.task ?? "localization";
         if (task !== "localization") throw invalidOption("--task", '"localization"', task);
-        const sources = parseSources(flags.sources);
+        const sources =
+          flags.sources === undefined
+            ? undefined
+            : parseChoiceListFlag(flags.sources, "sources", IMAGE_SOURCES);
         report = await setupGrit({
           root,
           subset,

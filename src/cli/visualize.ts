@@ -1,6 +1,7 @@
 /**
  * `gritloc visualize`: flags → `visualizePredictionFiles` → grid.png or report.html, and a one-line summary.
  */
+import { countNoun } from "../count-noun.js";
 import { visualizePredictionFiles } from "../viz/visualize-files.js";
 import { parseFlagsOnly, parseIntegerFlag, parseNumberFlag, requireFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
@@ -64,10 +65,10 @@ GRITLOC_CHROMIUM); a .html report (grid + score histogram) needs no browser to w
         ? ""
         : `, mean score ${result.meanScore.toFixed(3)} over ${result.scored} samples`;
     const shown = result.exampleIds.length;
-    io.stdout(`wrote ${result.outPath} (${shown} sample${shown === 1 ? "" : "s"}${score})\n`);
+    io.stdout(`wrote ${result.outPath} (${countNoun(shown, "sample")}${score})\n`);
     if (result.skipped.length > 0) {
       const n = result.skipped.length;
-      io.stderr(`skipped ${n} sample${n === 1 ? "" : "s"} whose image could not be read:\n`);
+      io.stderr(`skipped ${countNoun(n, "sample")} whose image could not be read:\n`);
       for (const k of result.skipped) io.stderr(`  ${k.exampleId}: [${k.code}] ${k.message}\n`);
     }
     return 0;

@@ -3,10 +3,12 @@
  * Range from the byte it has, guarded by If-Range), failures are retried with backoff, size and sha256 are
  * checked, and only verified bytes are renamed into place; bad bytes are deleted, never left.
  */
+
 import { createHash } from "node:crypto";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { countNoun } from "../count-noun.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { makeFolder } from "../make-folder.js";
 import type { DownloadEvent } from "./download-events.js";
@@ -16,7 +18,7 @@ import {
   passDriveInterstitial,
   resolveDriveFolderFile,
 } from "./google-drive.js";
-import { hashFileInto, md5File, sha256File } from "./hash-file.js";
+import { hashFileInto, sha256AndMd5File } from "./hash-file.js";
 import { type HttpGetOptions, httpGet, NetworkError } from "./http-get.js";
 import {
   discardPart,
@@ -155,8 +157,7 @@ async function reuseExisting(url: string, path: string, expected: Expected): Pro
     (expected.sha256 === null || stamp.sha256 === expected.sha256) &&
     (expected.md5 === null || stamp.md5 === expected.md5);
   if (stampOk) return result(stamp.sha256, expected.md5);
-  const sha256 = await sha256File(path);
-  const md5 = expected.md5 === null ? null : await md5File(path);
+  const { sha256, md5 } = await sha256AndMd5File(path, expected.md5 !== null);
   if ((expected.sha256 === null || sha256 === expected.sha256) && md5 === expected.md5) {
     await writeVerifiedStamp(path, sha256, md5);
     return result(sha256, md5);
@@ -227,7 +228,7 @@ async function attempt(ctx: AttemptContext, wantMd5: boolean): Promise<Measured>
     // The part may already hold the whole file (a crash after the last byte, before the rename).
     const unsatisfied = /^bytes \*\/(\d+)$/.exec(response.headers["content-range"]?.trim() ?? "");
     if (unsatisfied !== null && Number(unsatisfied[1]) === resumeFrom) {
-      return { size: resumeFrom, sha256: await sha256File(part), md5: wantMd5 ? await md5File(part) : null };
+      return { size: resumeFrom, ...(await sha256AndMd5File(part, wantMd5)) };
     }
     await discardPart(path);
     throw new RestartNeeded(`the server refused to resume ${url} at byte ${resumeFrom}`);
@@ -259,8 +260,7 @@ async function attempt(ctx: AttemptContext, wantMd5: boolean): Promise<Measured>
   await writePartState(path, next);
   const hash = createHash("sha256");
   const md5 = wantMd5 ? createHash("md5") : null;
-  if (start > 0) await hashFileInto(hash, part, start);
-  if (start > 0 && md5 !== null) await hashFileInto(md5, part, start);
+  if (start > 0) await hashFileInto(md5 === null ? hash : [hash, md5], part, start);
   const handle = await open(part, start > 0 ? "a" : "w");
   emit({ type: "download-start", url, path, resumeFrom: start, total });
   const meter = new RateMeter();
@@ -323,7 +323,7 @@ function finalError(url: string, path: string, error: unknown, attempts: number)
   if (error instanceof ChecksumMismatch) {
     return new GritlocError(
       "E_CHECKSUM",
-      `${url}: ${error.message} (${attempts} attempt${attempts === 1 ? "" : "s"}); the bytes were deleted. ` +
+      `${url}: ${error.message} (${countNoun(attempts, "attempt")}); the bytes were deleted. ` +
         "If the remote file changed on purpose, record the measured values in the manifest; otherwise try a mirror.",
       { cause: error, details: { url, expected: error.expected, actual: error.actual } },
     );
@@ -338,7 +338,7 @@ function finalError(url: string, path: string, error: unknown, attempts: number)
   const status = error instanceof HttpStatusError ? error.status : null;
   return new GritlocError(
     "E_DOWNLOAD",
-    `download of ${url} failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${(error as Error).message}. ` +
+    `download of ${url} failed after ${countNoun(attempts, "attempt")}: ${(error as Error).message}. ` +
       `Check the network and rerun: the bytes so far are kept in ${path}.part and the next run resumes.`,
     { cause: error, details: { url, status } },
   );

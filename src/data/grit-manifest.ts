@@ -36,7 +36,7 @@ export interface Nyuv2Source extends RemoteFile {
 
 /**
  * The Open Images annotation files `gritloc gt build` rebuilds ground truth from (GRIT's download path,
- * fiftyone's open-images-v6 test split, fetches these).
+ * fiftyone's open-images-v6 test split, fetches these); the proxy names the validation split's counterparts.
  */
 export interface OpenImagesAnnotationFiles {
   /** `test-annotations-bbox.csv`: one row per box, normalized coordinates and the IsGroupOf/… flags. */
@@ -79,11 +79,49 @@ function archive(r: ManifestReader, value: unknown, path: string): ArchiveFile {
   };
 }
 
-function imageUrlSource(r: ManifestReader, o: Record<string, unknown>, path: string): ImageUrlSource {
+/** Reads an {@link ImageUrlSource} (also the proxy manifest's COCO and Open Images sources). */
+export function readImageUrlSource(
+  r: ManifestReader,
+  o: Record<string, unknown>,
+  path: string,
+): ImageUrlSource {
   const note = r.optionalString(o.note, `${path}.note`);
   return {
     imagePrefix: r.prefix(o.imagePrefix, `${path}.imagePrefix`),
     imageUrl: r.url(o.imageUrl, `${path}.imageUrl`, "{file}"),
+    ...(note === undefined ? {} : { note }),
+  };
+}
+
+/** Reads a {@link Nyuv2Source} (the proxy manifest's adds the train split to it). */
+export function readNyuv2Source(r: ManifestReader, o: Record<string, unknown>, path: string): Nyuv2Source {
+  return {
+    ...r.remoteFile(o, path),
+    imagePrefix: r.prefix(o.imagePrefix, `${path}.imagePrefix`),
+    dataset: r.string(o.dataset, `${path}.dataset`),
+  };
+}
+
+/** Reads the four {@link OpenImagesAnnotationFiles} under `path` (also the proxy manifest's). */
+export function readOpenImagesAnnotationFiles(
+  r: ManifestReader,
+  o: Record<string, unknown>,
+  path: string,
+): OpenImagesAnnotationFiles {
+  return {
+    boxes: r.remoteFile(o.boxes, `${path}.boxes`),
+    classes: r.remoteFile(o.classes, `${path}.classes`),
+    hierarchy: r.remoteFile(o.hierarchy, `${path}.hierarchy`),
+    imageLabels: r.remoteFile(o.imageLabels, `${path}.imageLabels`),
+  };
+}
+
+function groundTruthSources(r: ManifestReader, value: unknown): GroundTruthSources {
+  const gt = r.object(value, "groundTruth") ?? {};
+  const oi = r.object(gt.open_images, "groundTruth.open_images") ?? {};
+  const note = r.optionalString(gt.note, "groundTruth.note");
+  return {
+    open_images: readOpenImagesAnnotationFiles(r, oi, "groundTruth.open_images"),
     ...(note === undefined ? {} : { note }),
   };
 }
@@ -110,41 +148,19 @@ export function parseGritManifest(json: unknown, origin: string): GritDataManife
       samples: archive(r, sources.samples, "sources.samples"),
       distortions: archive(r, sources.distortions, "sources.distortions"),
       coco: {
-        ...imageUrlSource(r, coco, "sources.coco"),
+        ...readImageUrlSource(r, coco, "sources.coco"),
         archive: {
           ...archive(r, cocoArchive, "sources.coco.archive"),
           memberPrefix: r.prefix(cocoArchive.memberPrefix, "sources.coco.archive.memberPrefix"),
         },
       },
-      nyuv2: {
-        ...r.remoteFile(nyuv2, "sources.nyuv2"),
-        imagePrefix: r.prefix(nyuv2.imagePrefix, "sources.nyuv2.imagePrefix"),
-        dataset: r.string(nyuv2.dataset, "sources.nyuv2.dataset"),
-      },
-      open_images: imageUrlSource(r, openImages, "sources.open_images"),
+      nyuv2: readNyuv2Source(r, nyuv2, "sources.nyuv2"),
+      open_images: readImageUrlSource(r, openImages, "sources.open_images"),
     },
   };
-  if (top.groundTruth !== undefined) {
-    const gt = r.object(top.groundTruth, "groundTruth") ?? {};
-    const oi = r.object(gt.open_images, "groundTruth.open_images") ?? {};
-    const note = r.optionalString(gt.note, "groundTruth.note");
-    const withGt: GritDataManifest = {
-      ...manifest,
-      groundTruth: {
-        open_images: {
-          boxes: r.remoteFile(oi.boxes, "groundTruth.open_images.boxes"),
-          classes: r.remoteFile(oi.classes, "groundTruth.open_images.classes"),
-          hierarchy: r.remoteFile(oi.hierarchy, "groundTruth.open_images.hierarchy"),
-          imageLabels: r.remoteFile(oi.imageLabels, "groundTruth.open_images.imageLabels"),
-        },
-        ...(note === undefined ? {} : { note }),
-      },
-    };
-    r.finish();
-    return withGt;
-  }
+  const groundTruth = top.groundTruth === undefined ? undefined : groundTruthSources(r, top.groundTruth);
   r.finish();
-  return manifest;
+  return groundTruth === undefined ? manifest : { ...manifest, groundTruth };
 }
 
 /**

@@ -2,6 +2,7 @@
  * Manifest validation: a parsed JSON value → typed fields, collecting every problem with its JSON path
  * (e.g. `sources.coco.archive.sha256`) before failing once with E_MANIFEST_INVALID.
  */
+import { countNoun } from "../count-noun.js";
 import { GritlocError } from "../errors.js";
 
 /** A remote file as a manifest declares it. `null` size/sha256 = not yet recorded (the first download measures them). */
@@ -138,7 +139,7 @@ export class ManifestReader {
     if (this.problems.length > 20) shown.push(`  … and ${this.problems.length - 20} more`);
     throw new GritlocError(
       "E_MANIFEST_INVALID",
-      `${this.origin} is not a valid manifest (${this.problems.length} problem${this.problems.length === 1 ? "" : "s"}):\n` +
+      `${this.origin} is not a valid manifest (${countNoun(this.problems.length, "problem")}):\n` +
         `${shown.join("\n")}\nFix the file, or start from a copy of the one in data-manifests/.`,
       { details: [...this.problems] },
     );

@@ -10,6 +10,14 @@ import type { RgbImage } from "../vision/image.js";
 import { Hdf5Reader } from "./hdf5-file.js";
 import { saveLikePil } from "./save-like-pil.js";
 
+/**
+ * The 1-based frame number a NYUv2 image id names (`<imagePrefix><n>.jpg`), NaN when it names none.
+ * @example nyuv2ImageNumber("nyuv2/17.jpg", "nyuv2/"); // 17
+ */
+export function nyuv2ImageNumber(imageId: string, imagePrefix: string): number {
+  return Number(imageId.slice(imagePrefix.length).replace(/\.jpg$/, ""));
+}
+
 export interface Nyuv2ExtractOptions {
   /** Called after each image is written. */
   readonly onImage?: (n: number, path: string) => void;

@@ -9,21 +9,27 @@ import { join, resolve } from "node:path";
 import { GritlocError, invalidOption } from "../errors.js";
 import { loadSamples } from "../grit/samples.js";
 import { makeFolder } from "../make-folder.js";
-import { extractArchive, type ZipExtractor } from "./extract-archive.js";
+import { extractArchive } from "./extract-archive.js";
 import { fetchArchive } from "./fetch-archive.js";
 import { ensureSamples } from "./fetch-samples.js";
 import { fetchUrlImages } from "./fetch-url-images.js";
 import { type GritDataManifest, loadGritManifest } from "./grit-manifest.js";
 import { makeDistortedImages } from "./make-distortions.js";
-import { extractNyuv2Images } from "./nyuv2-images.js";
+import { extractNyuv2Images, nyuv2ImageNumber } from "./nyuv2-images.js";
 import { PhaseProgress } from "./phase-progress.js";
 import { IMAGE_SOURCES, type ImagePlan, type ImageSource, planImages, sourceOf } from "./plan-images.js";
-import { failImage, isPresent, type SetupContext } from "./setup-context.js";
-import type { SetupEvent } from "./setup-events.js";
+import {
+  absentImages,
+  failImage,
+  isPresent,
+  type SetupContext,
+  type SetupRunOptions,
+  setupContext,
+} from "./setup-context.js";
 import { buildSetupReport, type SetupReport, writeSetupReport } from "./setup-report.js";
 import { checkImages, type ImageCheck, type ImageGroup } from "./verify-images.js";
 
-export interface SetupGritOptions {
+export interface SetupGritOptions extends SetupRunOptions {
   /** The GRIT root: samples/, images/, distortions/ and setup-report.json go here (local disk is fastest). */
   readonly root: string;
   readonly subset: "ablation" | "test";
@@ -37,14 +43,6 @@ export interface SetupGritOptions {
   readonly manifest?: string | GritDataManifest;
   /** Images downloaded (and decoded) at once. @default 8 */
   readonly concurrency?: number;
-  /** Failed attempts in a row per file before giving up. @default 5 */
-  readonly retries?: number;
-  /** First retry delay in ms (doubles each retry). @default 1000 */
-  readonly retryDelayMs?: number;
-  /** @default "auto" (unzip when installed) */
-  readonly zipExtractor?: ZipExtractor;
-  readonly onEvent?: (event: SetupEvent) => void;
-  readonly signal?: AbortSignal;
 }
 
 function checkOptions(options: SetupGritOptions): void {
@@ -65,12 +63,6 @@ function checkOptions(options: SetupGritOptions): void {
     throw invalidOption("concurrency", "an integer from 1 to 64", c);
 }
 
-/** Ids of `ids` not yet on disk. */
-async function absent(ctx: SetupContext, ids: readonly string[]): Promise<string[]> {
-  const present = await Promise.all(ids.map((id) => isPresent(join(ctx.imagesDir, id))));
-  return ids.filter((_, i) => !present[i]);
-}
-
 /** Images each source must provide: the referenced ones, plus undistorted inputs of missing distorted images. */
 async function imagesToProvide(ctx: SetupContext, plan: ImagePlan, selected: ReadonlySet<ImageSource>) {
   const want: Record<ImageSource, Set<string>> = {
@@ -81,7 +73,7 @@ async function imagesToProvide(ctx: SetupContext, plan: ImagePlan, selected: Rea
   };
   for (const source of IMAGE_SOURCES)
     if (selected.has(source)) for (const id of plan.referenced[source]) want[source].add(id);
-  const distortedMissing = new Set(await absent(ctx, plan.referenced.distorted));
+  const distortedMissing = new Set(await absentImages(ctx, plan.referenced.distorted));
   for (const d of plan.distorted) {
     if (!selected.has("distorted") || !distortedMissing.has(d.imageId)) continue;
     const input = sourceOf(d.sourceImageId, ctx.manifest);
@@ -147,7 +139,7 @@ async function provideNyuv2(ctx: SetupContext, ids: string[]): Promise<void> {
   );
   if (ids.length > 0) {
     const mat = await fetchArchive(ctx, "nyuv2", source);
-    const numbers = ids.map((id) => Number(id.slice(source.imagePrefix.length).replace(/\.jpg$/, "")));
+    const numbers = ids.map((id) => nyuv2ImageNumber(id, source.imagePrefix));
     await extractNyuv2Images(mat, source.dataset, numbers, join(ctx.imagesDir, source.imagePrefix), {
       onImage: () => progress.item(true),
     });
@@ -161,7 +153,7 @@ async function provideDistorted(
   subset: string,
   task: string,
 ): Promise<void> {
-  const missing = new Set(await absent(ctx, plan.referenced.distorted));
+  const missing = new Set(await absentImages(ctx, plan.referenced.distorted));
   const items = plan.distorted.filter((d) => missing.has(d.imageId));
   const progress = new PhaseProgress("distorted", items.length, ctx.emit);
   progress.start(
@@ -208,20 +200,7 @@ export async function setupGrit(options: SetupGritOptions): Promise<SetupReport>
   const task = options.task ?? "localization";
   const manifest =
     typeof options.manifest === "object" ? options.manifest : await loadGritManifest(options.manifest);
-  const ctx: SetupContext = {
-    root,
-    imagesDir: join(root, "images"),
-    cacheDir: resolve(options.cacheDir ?? join(root, "downloads")),
-    manifest,
-    concurrency: options.concurrency ?? 8,
-    retries: options.retries ?? 5,
-    retryDelayMs: options.retryDelayMs ?? 1000,
-    zipExtractor: options.zipExtractor ?? "auto",
-    signal: options.signal,
-    emit: options.onEvent ?? (() => {}),
-    downloads: [],
-    errors: [],
-  };
+  const ctx: SetupContext = { ...setupContext(root, options), manifest };
   await makeFolder(root);
   const samplesFile = await ensureSamples(ctx, options.subset, task);
   const samples = await loadSamples(samplesFile);
@@ -230,11 +209,12 @@ export async function setupGrit(options: SetupGritOptions): Promise<SetupReport>
   let check: ImageCheck | null = null;
   for (let round = 0; round < 2; round++) {
     const want = await imagesToProvide(ctx, plan, selected);
-    if (selected.has("coco") || want.coco.size > 0) await provideCoco(ctx, await absent(ctx, [...want.coco]));
+    if (selected.has("coco") || want.coco.size > 0)
+      await provideCoco(ctx, await absentImages(ctx, [...want.coco]));
     if (selected.has("nyuv2") || want.nyuv2.size > 0)
-      await provideNyuv2(ctx, await absent(ctx, [...want.nyuv2]));
+      await provideNyuv2(ctx, await absentImages(ctx, [...want.nyuv2]));
     if (selected.has("open_images") || want.open_images.size > 0) {
-      await provideOpenImages(ctx, await absent(ctx, [...want.open_images]));
+      await provideOpenImages(ctx, await absentImages(ctx, [...want.open_images]));
     }
     if (selected.has("distorted")) await provideDistorted(ctx, plan, options.subset, task);
     // Images of no known source cannot be fetched, but those already under images/ are checked like the rest.

@@ -19,7 +19,7 @@ import {
 import { cosines, unitRows } from "../models/regionclip/region-scores.js";
 import type { ModelFamily, ModelSpec } from "../models/registry.js";
 import { SlicVitLocalizer } from "../models/slicvit/localizer.js";
-import { randomClipTensors, SMOKE_CLIP_CONFIG } from "../models/smoke/random-clip.js";
+import { CLIP_B16_CONFIG, randomClipTensors, SMOKE_CLIP_CONFIG } from "../models/smoke/random-clip.js";
 import { writeSafetensors } from "../models/weights/safetensors-writer.js";
 import type { PreparedImage } from "../vision/prepare.js";
 
@@ -53,24 +53,9 @@ export interface FamilyProbe {
 
 const SEED = 0;
 
-/** A ViT-B/16-sized CLIP (as bench/slicvit.ts): vision 768 × 12, patch 16; text 512 × 12; 150 M parameters. */
-const CLIP_B16: ClipConfig = {
-  embedDim: 512,
-  imageResolution: 224,
-  visionLayers: 12,
-  visionWidth: 768,
-  visionPatchSize: 16,
-  visionHeads: 12,
-  contextLength: 77,
-  vocabSize: 49408,
-  transformerWidth: 512,
-  transformerHeads: 8,
-  transformerLayers: 12,
-};
-
 /** The default: B/16's token grid (patch 16 → 28 × 28 after SLICViT's upsampling) at a quarter of its depth. */
 const CLIP_DEFAULT: ClipConfig = {
-  ...CLIP_B16,
+  ...CLIP_B16_CONFIG,
   embedDim: 256,
   visionLayers: 3,
   visionWidth: 384,
@@ -180,7 +165,7 @@ export const FAMILY_PROBES: Readonly<Record<ModelFamily, FamilyProbe>> = {
   },
   slicvit: {
     model(dir, size, vocab) {
-      const config = size === "full" ? CLIP_B16 : CLIP_DEFAULT;
+      const config = size === "full" ? CLIP_B16_CONFIG : CLIP_DEFAULT;
       mkdirSync(dir, { recursive: true });
       const weights = join(dir, `slicvit-${size}.safetensors`);
       writeSafetensors(weights, randomClipTensors(config, SEED));

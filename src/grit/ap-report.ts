@@ -6,6 +6,7 @@
 import { invalidOption } from "../errors.js";
 import type { BoxXyxy } from "./box.js";
 import { boxArea } from "./iou.js";
+import { inPartition, undistortedTwinIds } from "./sample-partitions.js";
 import type { GritSample } from "./samples.js";
 import type { SubmissionEntry } from "./submission.js";
 
@@ -142,24 +143,6 @@ function scoreSelection(
   };
 }
 
-function inPartition(sample: GritSample, partition: ApPartition, undistpIds: ReadonlySet<string>): boolean {
-  const meta = sample.meta!;
-  switch (partition) {
-    case "sameSrc":
-      return !meta.isDistorted && !meta.isNewSource;
-    case "newSrc":
-      return !meta.isDistorted && meta.isNewSource;
-    case "sameCpt":
-      return !meta.isDistorted && !meta.hasNewConcept;
-    case "newCpt":
-      return !meta.isDistorted && meta.hasNewConcept;
-    case "dist":
-      return meta.isDistorted;
-    case "undist":
-      return undistpIds.has(sample.exampleId);
-  }
-}
-
 /**
  * COCO-style AP of localization predictions. Each sample acts as one image of a single pooled class
  * (the query); its ground-truth boxes are the targets. Ranking: every box of a sample carries the
@@ -190,11 +173,9 @@ export function apReport(options: ApReportOptions): ApReport {
   const overall = scoreSelection(samples, byId, maxDetsPerSample);
   const partitions: Partial<Record<ApPartition, ApScores>> = {};
   if (samples.length > 0 && samples.every((s) => s.meta !== undefined)) {
-    const undistpIds = new Set(
-      samples.filter((s) => s.meta!.isDistorted).map((s) => s.exampleId.slice(0, -5)),
-    );
+    const twinIds = undistortedTwinIds(samples);
     for (const partition of AP_PARTITIONS) {
-      const selected = samples.filter((s) => inPartition(s, partition, undistpIds));
+      const selected = samples.filter((s) => inPartition(s, partition, twinIds));
       if (selected.length > 0) partitions[partition] = scoreSelection(selected, byId, maxDetsPerSample);
     }
   }

@@ -3,7 +3,8 @@
  * missing, and per partition: covered or not, sample count, why not). Partitions that draw on sources the file
  * lacks are not covered; when only one source partition is covered, sameCpt/newCpt are reported within it.
  */
-import type { GritPartition } from "./metric.js";
+import { GRIT_PARTITIONS, type GritPartition } from "./metric.js";
+import { inPartition, undistortedTwinIds } from "./sample-partitions.js";
 import type { GritSample } from "./samples.js";
 
 /**
@@ -76,20 +77,10 @@ export function groundTruthCoverage(samples: readonly GritSample[]): GritCoverag
   const missingFeeding = (feeds: (role: (typeof GRIT_LOCALIZATION_SOURCES)[string]) => boolean) =>
     missing.filter((s) => feeds(GRIT_LOCALIZATION_SOURCES[s]));
 
-  const undistorted = (s: GritSample) => !s.meta!.isDistorted;
-  const undistpIds = new Set(
-    samples.filter((s) => s.meta!.isDistorted).map((s) => s.exampleId.slice(0, -"_dist".length)),
-  );
-  const counts: Record<GritPartition, number> = {
-    sameSrc: count(samples, (s) => undistorted(s) && !s.meta!.isNewSource),
-    newSrc: count(samples, (s) => undistorted(s) && s.meta!.isNewSource),
-    agg: count(samples, undistorted),
-    sameCpt: count(samples, (s) => undistorted(s) && !s.meta!.hasNewConcept),
-    newCpt: count(samples, (s) => undistorted(s) && s.meta!.hasNewConcept),
-    dist: count(samples, (s) => s.meta!.isDistorted),
-    undist: count(samples, (s) => undistpIds.has(s.exampleId)),
-    deldist: count(samples, (s) => undistpIds.has(s.exampleId)),
-  };
+  const twinIds = undistortedTwinIds(samples);
+  const counts = Object.fromEntries(
+    GRIT_PARTITIONS.map((p) => [p, count(samples, (s) => inPartition(s, p, twinIds))]),
+  ) as Record<GritPartition, number>;
   const decide = (samplesIn: number, lacking: readonly string[], other: string | null): PartitionCoverage => {
     if (lacking.length > 0) {
       return {
@@ -137,7 +128,7 @@ export function groundTruthCoverage(samples: readonly GritSample[]): GritCoverag
         ? "newSrc"
         : null;
   if (within !== null) {
-    const inSource = (s: GritSample) => undistorted(s) && s.meta!.isNewSource === (within === "newSrc");
+    const inSource = (s: GritSample) => inPartition(s, within, twinIds);
     partitions[`sameCpt@${within}`] = decide(
       count(samples, (s) => inSource(s) && !s.meta!.hasNewConcept),
       [],

@@ -5,6 +5,7 @@
  */
 import type { Lemma2Groups } from "./concept-groups.js";
 import { locMetric } from "./loc-metric.js";
+import { undistortedTwinIds } from "./sample-partitions.js";
 import type { GritSample } from "./samples.js";
 import type { SubmissionEntry } from "./submission.js";
 
@@ -14,9 +15,6 @@ export type GritMeasure = (typeof GRIT_MEASURES)[number];
 
 /** Group name used for a lemma missing from lemma2groups (`evaluate.py`); never reported. */
 export const UNGROUPED = "_ungrouped_";
-
-/** Length of the "_dist" suffix that `evaluate.py` strips (blindly, by length) from distorted ids. */
-const DIST_SUFFIX_LENGTH = "_dist".length;
 
 export interface SampleRecord {
   readonly exampleId: string;
@@ -55,11 +53,7 @@ export function computeSampleRecords(
   predictions: ReadonlyMap<string, SubmissionEntry>,
   lemma2groups: Lemma2Groups,
 ): SampleRecord[] {
-  // Quirk (evaluate.py get_parallel_undist_example_ids): the last 5 characters of every distorted sample's id
-  // are cut off whether or not they are "_dist".
-  const undistpIds = new Set(
-    samples.filter((s) => s.meta!.isDistorted).map((s) => s.exampleId.slice(0, -DIST_SUFFIX_LENGTH)),
-  );
+  const undistpIds = undistortedTwinIds(samples);
   return samples.map((sample) => {
     const meta = sample.meta!;
     const prediction = predictions.get(sample.exampleId)!;

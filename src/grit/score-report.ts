@@ -32,17 +32,14 @@ function apLabel(partition: CoveredApPartition): string {
 const fixed = (v: number | null) => (v === null ? "–" : v.toFixed(2));
 
 function apRow(label: string, scores: ApPercent | null | undefined, reason: string | null): string {
-  const cells =
-    scores === null || scores === undefined
-      ? [reason ?? "not covered", "", "", "", ""]
-      : [
-          fixed(scores.ap),
-          fixed(scores.ap50),
-          fixed(scores.ap75),
-          String(scores.numSamples),
-          String(scores.numGtBoxes),
-        ];
-  if (scores === null || scores === undefined) return `  ${label.padEnd(24)}${cells[0]}`;
+  if (scores === null || scores === undefined) return `  ${label.padEnd(24)}${reason ?? "not covered"}`;
+  const cells = [
+    fixed(scores.ap),
+    fixed(scores.ap50),
+    fixed(scores.ap75),
+    String(scores.numSamples),
+    String(scores.numGtBoxes),
+  ];
   return `  ${label.padEnd(24)}${cells.map((c, i) => c.padStart(i < 3 ? 8 : 9)).join("")}`;
 }
 

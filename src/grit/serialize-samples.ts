@@ -5,7 +5,10 @@
  */
 import type { GritSample } from "./samples.js";
 
-function wireInput(s: GritSample) {
+/** A sample's public fields as written: a public samples file's entry, and the `input` of a record with ground truth. */
+export function wireSampleInput(
+  s: Pick<GritSample, "exampleId" | "imageId" | "taskName" | "taskQuery" | "taskBbox" | "outputOptions">,
+) {
   return {
     example_id: s.exampleId,
     image_id: s.imageId,
@@ -17,10 +20,10 @@ function wireInput(s: GritSample) {
 }
 
 function wireSample(s: GritSample) {
-  if (s.groundTruth === undefined && s.meta === undefined) return wireInput(s);
+  if (s.groundTruth === undefined && s.meta === undefined) return wireSampleInput(s);
   const meta = s.meta;
   return {
-    input: wireInput(s),
+    input: wireSampleInput(s),
     output:
       s.groundTruth === undefined
         ? null

@@ -8,10 +8,11 @@ import { join, resolve } from "node:path";
 import { samplesPath } from "../data/fetch-samples.js";
 import { type GritDataManifest, loadGritManifest } from "../data/grit-manifest.js";
 import { sourceOf } from "../data/plan-images.js";
-import { isPresent, type SetupContext } from "../data/setup-context.js";
+import { isPresent, type SetupContext, setupContext } from "../data/setup-context.js";
 import type { SetupEvent } from "../data/setup-events.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { writeFileAtomic } from "../grit/atomic-write.js";
+import { GT_REPORT_NAME } from "../grit/ground-truth-kind.js";
 import { loadSamples } from "../grit/samples.js";
 import { type GroundTruthRecord, serializeGroundTruth } from "./ground-truth-record.js";
 import type { GtBuildItem, GtBuildState } from "./gt-build-state.js";
@@ -104,18 +105,8 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
   const samples = await loadSamples(samplesFile);
   const selected = new Set<GtSource>(options.sources ?? GT_SOURCES);
   const ctx: SetupContext = {
-    root,
-    imagesDir: join(root, "images"),
-    cacheDir: resolve(options.cacheDir ?? join(root, "downloads")),
+    ...setupContext(root, { ...options, concurrency: 1, zipExtractor: "auto" }),
     manifest,
-    concurrency: 1,
-    retries: options.retries ?? 5,
-    retryDelayMs: options.retryDelayMs ?? 1000,
-    zipExtractor: "auto",
-    signal: options.signal,
-    emit: options.onEvent ?? (() => {}),
-    downloads: [],
-    errors: [],
   };
   const build: GtBuildState = { rules, ctx, records: new Map(), unresolved: [], counts: {} };
   const bySource: Record<GtSource, GtBuildItem[]> = { open_images: [], nyuv2: [] };
@@ -138,7 +129,7 @@ export async function buildGroundTruth(options: BuildGroundTruthOptions): Promis
   const records = [...build.records.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
   const dir = groundTruthDir(root, options.subset);
   const groundTruthPath = join(dir, "localization.json");
-  const reportPath = join(dir, "gt-report.json");
+  const reportPath = join(dir, GT_REPORT_NAME);
   const order = new Map(samples.map((s, i) => [s.exampleId, i]));
   build.unresolved.sort((a, b) => (order.get(a.exampleId) ?? 0) - (order.get(b.exampleId) ?? 0));
   const report: GtReport = {

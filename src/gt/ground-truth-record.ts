@@ -5,6 +5,7 @@
  */
 import type { BoxXyxy } from "../grit/box.js";
 import type { GritSample } from "../grit/samples.js";
+import { wireSampleInput } from "../grit/serialize-samples.js";
 import type { Size } from "../vision/image.js";
 
 /** What a record is built from. */
@@ -68,14 +69,7 @@ export interface GroundTruthRecord {
 export function groundTruthRecord(fields: GroundTruthFields): GroundTruthRecord {
   const s = fields.sample;
   return {
-    input: {
-      example_id: s.exampleId,
-      image_id: s.imageId,
-      task_name: s.taskName,
-      task_query: s.taskQuery,
-      task_bbox: s.taskBbox,
-      output_options: s.outputOptions,
-    },
+    input: wireSampleInput(s),
     output: {
       example_id: s.exampleId,
       words: null,

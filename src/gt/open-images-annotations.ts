@@ -105,10 +105,14 @@ const BOX_COLUMNS = [
   "IsInside",
 ] as const;
 
+/** A row's image id is kept when it is non-empty and, given `imageIds`, one of them. */
+const wanted = (imageId: string | undefined, imageIds: ReadonlySet<string> | undefined): boolean =>
+  !!imageId && (imageIds === undefined || imageIds.has(imageId));
+
 /**
  * Streams a bbox CSV (header `ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,…`) and
- * keeps the rows of `imageIds` only, grouped by image id in file order. Images without a row are absent
- * from the map.
+ * keeps the rows of `imageIds` only (every row with an image id when `imageIds` is undefined), grouped by
+ * image id in file order. Images without a row are absent from the map.
  * @throws GritlocError E_NOT_FOUND for a missing file, E_DATA_INVALID naming the line of a malformed kept row
  *   or a missing column.
  * @example
@@ -116,7 +120,7 @@ const BOX_COLUMNS = [
  */
 export async function readOpenImagesBoxes(
   path: string,
-  imageIds: ReadonlySet<string>,
+  imageIds?: ReadonlySet<string>,
 ): Promise<Map<string, OpenImagesBox[]>> {
   const byImage = new Map<string, OpenImagesBox[]>();
   let c: Record<(typeof BOX_COLUMNS)[number], number> | null = null;
@@ -126,7 +130,7 @@ export async function readOpenImagesBoxes(
       continue;
     }
     const imageId = f[c.ImageID] as string;
-    if (!imageIds.has(imageId)) continue;
+    if (!wanted(imageId, imageIds)) continue;
     const box: OpenImagesBox = {
       imageId,
       labelName: f[c.LabelName] ?? "",
@@ -151,12 +155,12 @@ export async function readOpenImagesBoxes(
 
 /**
  * Streams a human image-label CSV (header `ImageID,Source,LabelName,Confidence`) and keeps the rows of
- * `imageIds`, grouped by image id.
+ * `imageIds` (every row with an image id when `imageIds` is undefined), grouped by image id.
  * @throws GritlocError E_NOT_FOUND for a missing file, E_DATA_INVALID for a malformed kept row or a missing column.
  */
 export async function readOpenImagesImageLabels(
   path: string,
-  imageIds: ReadonlySet<string>,
+  imageIds?: ReadonlySet<string>,
 ): Promise<Map<string, OpenImagesImageLabel[]>> {
   const byImage = new Map<string, OpenImagesImageLabel[]>();
   let c: Record<"ImageID" | "Source" | "LabelName" | "Confidence", number> | null = null;
@@ -166,7 +170,7 @@ export async function readOpenImagesImageLabels(
       continue;
     }
     const imageId = f[c.ImageID] as string;
-    if (!imageIds.has(imageId)) continue;
+    if (!wanted(imageId, imageIds)) continue;
     const label: OpenImagesImageLabel = {
       imageId,
       labelName: f[c.LabelName] ?? "",

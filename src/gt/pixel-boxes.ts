@@ -1,9 +1,11 @@
 /**
  * Box conversion rules: an Open Images normalized box (+ image size) or a NYUv2 pixel extent → an integer
- * `[x1, y1, x2, y2]` box in GRIT's pixel convention, as the `openImagesPixels` and `nyuv2BoxEnd` rules say.
+ * `[x1, y1, x2, y2]` box in GRIT's pixel convention, as the `openImagesPixels` and `nyuv2BoxEnd` rules say;
+ * and the image size boxes are measured in, as the `exifRotation` rule says.
  */
 import type { BoxXyxy } from "../grit/box.js";
 import { roundHalfEven } from "../grit/round-half-even.js";
+import type { ImageHeader } from "../vision/decode.js";
 import type { Size } from "../vision/image.js";
 import type { GtRules } from "./gt-rules.js";
 import type { Nyuv2InstanceExtent } from "./nyuv2-annotations.js";
@@ -18,6 +20,18 @@ export interface NormalizedBox {
 
 function clamp(v: number, max: number): number {
   return v < 0 ? 0 : Math.min(v, max);
+}
+
+/**
+ * The size an image's ground truth is measured in under the `exifRotation` rule: its stored size, with width and
+ * height swapped under "apply" for EXIF orientations 5–8 (the displayed image is the stored one turned by 90°).
+ * @example
+ * ruleImageSize({ width: 640, height: 480, orientation: 6 }, "apply"); // { width: 480, height: 640 }
+ */
+export function ruleImageSize(header: ImageHeader, rule: GtRules["exifRotation"]): Size {
+  return rule === "apply" && header.orientation >= 5
+    ? { width: header.height, height: header.width }
+    : { width: header.width, height: header.height };
 }
 
 /**

@@ -2,9 +2,11 @@
  * The NYUv2 side of a ground-truth build: the NYUv2 samples + nyu_depth_v2_labeled.mat (`labels`,
  * `instances`, `names`) → one record per resolvable sample, under the rules.
  */
+
 import { basename, join } from "node:path";
 import { fetchArchive } from "../data/fetch-archive.js";
 import type { GritDataManifest } from "../data/grit-manifest.js";
+import { nyuv2ImageNumber } from "../data/nyuv2-images.js";
 import { isPresent } from "../data/setup-context.js";
 import { addRecord, countsOf, type GtBuildItem, type GtBuildState, leaveOut } from "./gt-build-state.js";
 import { Nyuv2Annotations, type Nyuv2InstanceExtent } from "./nyuv2-annotations.js";
@@ -36,7 +38,7 @@ export async function resolveNyuv2Samples(
         leaveOut(build, c, item, "nyuv2", parsed.layout, "unknown-query", detail);
         continue;
       }
-      const n = Number(sample.imageId.slice(source.imagePrefix.length).replace(/\.jpg$/, ""));
+      const n = nyuv2ImageNumber(sample.imageId, source.imagePrefix);
       if (!(n >= 1 && n <= annotations.count)) {
         leaveOut(
           build,

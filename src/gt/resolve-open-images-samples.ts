@@ -18,6 +18,7 @@ import {
 } from "./open-images-annotations.js";
 import { indexOpenImagesClasses, openImagesGroundTruth } from "./open-images-ground-truth.js";
 import { readOpenImagesHierarchy } from "./open-images-hierarchy.js";
+import { ruleImageSize } from "./pixel-boxes.js";
 import { parseSampleId } from "./sample-id-layout.js";
 
 /** GRIT's Open Images (fiftyone's open-images-v6 zoo) are rescaled to at most this many pixels a side. */
@@ -37,11 +38,7 @@ const HEADER_CONCURRENCY = 8;
 /** The image's size under the `exifRotation` rule, or null when the file is missing or unreadable. */
 async function imageSize(build: GtBuildState, imageId: string): Promise<Size | null> {
   try {
-    const header = await readImageHeader(join(build.ctx.imagesDir, imageId));
-    const turned = build.rules.exifRotation === "apply" && header.orientation >= 5;
-    return turned
-      ? { width: header.height, height: header.width }
-      : { width: header.width, height: header.height };
+    return ruleImageSize(await readImageHeader(join(build.ctx.imagesDir, imageId)), build.rules.exifRotation);
   } catch {
     return null;
   }

@@ -5,18 +5,26 @@
  * images the drawn samples need are fetched through the manifest (resumable, verified); samples and ground
  * truth depend only on the annotation files, the size and the seed. A rerun fetches only what is missing.
  */
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { ZipExtractor } from "../data/extract-archive.js";
 import { fetchUrlImages } from "../data/fetch-url-images.js";
-import { extractNyuv2Images } from "../data/nyuv2-images.js";
+import { extractNyuv2Images, nyuv2ImageNumber } from "../data/nyuv2-images.js";
 import { PhaseProgress } from "../data/phase-progress.js";
 import { runPool } from "../data/run-pool.js";
-import { describeError, failImage, isPresent, type SetupContext } from "../data/setup-context.js";
-import type { SetupEvent } from "../data/setup-events.js";
+import {
+  absentImages,
+  describeError,
+  failImage,
+  isPresent,
+  type SetupContext,
+  type SetupRunOptions,
+  setupContext,
+} from "../data/setup-context.js";
 import { checkImages } from "../data/verify-images.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { type GtRules, resolveGtRules } from "../gt/gt-rules.js";
+import { ruleImageSize } from "../gt/pixel-boxes.js";
+import { makeFolder } from "../make-folder.js";
 import { readImageHeader } from "../vision/decode.js";
 import type { Size } from "../vision/image.js";
 import { loadCocoInstances } from "./coco-instances.js";
@@ -37,7 +45,7 @@ import { buildProxyRecords } from "./proxy-records.js";
 import { type ProxyReport, writeProxyOutputs } from "./proxy-report.js";
 import type { ProxyPairSample, ProxySource, ProxySourceName, ProxyTruth } from "./proxy-source.js";
 
-export interface BuildProxyOptions {
+export interface BuildProxyOptions extends SetupRunOptions {
   /** The proxy folder: samples/, ground-truth/, images/ and proxy-report.json go here. */
   readonly root: string;
   /** @default "small" (about 1,000 samples); "full" is about GRIT ablation's 21,000. */
@@ -56,16 +64,6 @@ export interface BuildProxyOptions {
   readonly manifest?: string | ProxyDataManifest;
   /** Folder for annotation files and the NYUv2 .mat. @default `<root>/downloads` */
   readonly cacheDir?: string;
-  /** Images downloaded at once. @default 8 */
-  readonly concurrency?: number;
-  /** @default 5 */
-  readonly retries?: number;
-  /** @default 1000 */
-  readonly retryDelayMs?: number;
-  /** @default "auto" */
-  readonly zipExtractor?: ZipExtractor;
-  readonly onEvent?: (event: SetupEvent) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** What the builder's steps share (the parts of setup's context they use). */
@@ -143,12 +141,6 @@ function drawAll(sources: readonly ProxySource[], sampling: ProxySampling): Draw
   return { bySource, twins, shortfalls, counts };
 }
 
-/** Ids of `ids` not yet on disk. */
-async function absent(ctx: ProxyContext, ids: readonly string[]): Promise<string[]> {
-  const present = await Promise.all(ids.map((id) => isPresent(join(ctx.imagesDir, id))));
-  return ids.filter((_, i) => !present[i]);
-}
-
 function distinct(samples: readonly ProxyPairSample[]): string[] {
   return [...new Set(samples.map((s) => s.imageId))];
 }
@@ -159,7 +151,7 @@ async function provideUrlImages(
   source: { readonly imagePrefix: string; readonly imageUrl: string },
   ids: readonly string[],
 ): Promise<void> {
-  const missing = await absent(ctx, ids);
+  const missing = await absentImages(ctx, ids);
   const progress = new PhaseProgress(phase, missing.length, ctx.emit);
   progress.start(
     missing.length === 0
@@ -182,14 +174,14 @@ async function provideNyuv2(
   ids: readonly string[],
 ) {
   const source = manifest.sources.nyuv2;
-  const missing = await absent(ctx, ids);
+  const missing = await absentImages(ctx, ids);
   const progress = new PhaseProgress("nyuv2", missing.length, ctx.emit);
   progress.start(
     missing.length === 0
       ? `all ${ids.length} images present`
       : `extracting ${missing.length} images from the .mat`,
   );
-  const numbers = missing.map((id) => Number(id.slice(source.imagePrefix.length).replace(/\.jpg$/, "")));
+  const numbers = missing.map((id) => nyuv2ImageNumber(id, source.imagePrefix));
   if (numbers.length > 0) {
     await extractNyuv2Images(matPath, source.dataset, numbers, join(ctx.imagesDir, source.imagePrefix), {
       onImage: () => progress.item(true),
@@ -200,7 +192,7 @@ async function provideNyuv2(
 
 async function provideTwins(ctx: ProxyContext, twins: readonly DistortedTwin[]): Promise<void> {
   const missing = new Set(
-    await absent(
+    await absentImages(
       ctx,
       twins.map((t) => t.imageId),
     ),
@@ -241,6 +233,7 @@ async function measureImages(ctx: ProxyContext, bySource: Parameters<typeof chec
   for (const id of corrupt) await rm(join(ctx.imagesDir, id), { force: true });
   const bad = new Set([...check.missing, ...corrupt]);
   const sizes = new Map<string, Size>();
+  const orientations = new Map<string, number>();
   const ids = Object.values(bySource)
     .flat()
     .filter((id) => !bad.has(id));
@@ -248,31 +241,31 @@ async function measureImages(ctx: ProxyContext, bySource: Parameters<typeof chec
     ids,
     Math.min(ctx.concurrency, 4),
     async (id) => {
-      const { width, height } = await readImageHeader(join(ctx.imagesDir, id));
+      const { width, height, orientation } = await readImageHeader(join(ctx.imagesDir, id));
       sizes.set(id, { width, height });
+      orientations.set(id, orientation);
     },
     ctx.signal,
   );
-  return { sizes, missing: check.missing, corrupt };
+  return { sizes, orientations, missing: check.missing, corrupt };
 }
 
-/**
- * Open Images sizes under the `exifRotation` rule: with "apply", width and height swap for EXIF orientations
- * 5–8 (the displayed image is the stored one turned by 90°), as the rebuilt ground truth does.
- */
-async function openImagesSizes(
-  ctx: ProxyContext,
+/** Open Images sizes under the `exifRotation` rule, as the rebuilt ground truth measures them. */
+function openImagesSizes(
   sizes: ReadonlyMap<string, Size>,
+  orientations: ReadonlyMap<string, number>,
   ids: readonly string[],
   rules: GtRules,
-): Promise<ReadonlyMap<string, Size>> {
+): ReadonlyMap<string, Size> {
   if (rules.exifRotation !== "apply") return sizes;
   const turned = new Map(sizes);
   for (const id of ids) {
     const size = sizes.get(id);
     if (size === undefined) continue;
-    const { orientation } = await readImageHeader(join(ctx.imagesDir, id));
-    if (orientation >= 5) turned.set(id, { width: size.height, height: size.width });
+    turned.set(
+      id,
+      ruleImageSize({ ...size, orientation: orientations.get(id) as number }, rules.exifRotation),
+    );
   }
   return turned;
 }
@@ -295,20 +288,8 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyRepor
   const root = resolve(options.root);
   const manifest =
     typeof options.manifest === "object" ? options.manifest : await loadProxyManifest(options.manifest);
-  const ctx: ProxyContext = {
-    root,
-    imagesDir: join(root, "images"),
-    cacheDir: resolve(options.cacheDir ?? join(root, "downloads")),
-    concurrency: options.concurrency ?? 8,
-    retries: options.retries ?? 5,
-    retryDelayMs: options.retryDelayMs ?? 1000,
-    zipExtractor: options.zipExtractor ?? "auto",
-    signal: options.signal,
-    emit: options.onEvent ?? (() => {}),
-    downloads: [],
-    errors: [],
-  };
-  await mkdir(root, { recursive: true });
+  const ctx: ProxyContext = setupContext(root, options);
+  await makeFolder(root);
   const files = await fetchProxyAnnotations(ctx, manifest);
   const sources: ProxySource[] = [
     cocoProxySource(await loadCocoInstances(files.coco.instances), manifest.sources.coco.imagePrefix),
@@ -340,7 +321,7 @@ export async function buildProxy(options: BuildProxyOptions): Promise<ProxyRepor
     const samples = drawn.bySource.get(source.name) ?? [];
     const sizes =
       source.name === "open_images"
-        ? await openImagesSizes(ctx, check.sizes, distinct(samples), rules)
+        ? openImagesSizes(check.sizes, check.orientations, distinct(samples), rules)
         : check.sizes;
     for (const [id, t] of await source.groundTruth(samples, sizes)) truth.set(id, t);
   }

@@ -8,7 +8,6 @@
  */
 
 import { GritlocError } from "../errors.js";
-import { readCsvRows } from "../gt/csv-rows.js";
 import type { GtRules } from "../gt/gt-rules.js";
 import {
   type OpenImagesBox,
@@ -18,20 +17,13 @@ import {
 } from "../gt/open-images-annotations.js";
 import { openImagesGroundTruth } from "../gt/open-images-ground-truth.js";
 import { descendantClasses, readOpenImagesHierarchy } from "../gt/open-images-hierarchy.js";
-import type { DrawnPair } from "./draw-pairs.js";
+import { compare, type DrawnPair } from "./draw-pairs.js";
 import type { ProxyOpenImagesSource } from "./proxy-manifest.js";
 import type { ProxyPairSample, ProxySource, ProxyTruth } from "./proxy-source.js";
 import { subSeed } from "./seeded-shuffle.js";
 
 /** Share of GRIT ablation's Open Images samples in the `<imageid>_<MID>` layout. */
 const IMAGE_MID_SHARE = 8071 / 14422;
-
-/** Every image id in the first column of a CSV (header skipped), in file order. */
-async function imageIdsOf(path: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for await (const [line, fields] of readCsvRows(path)) if (line > 1 && fields[0]) ids.add(fields[0]);
-  return ids;
-}
 
 export interface OpenImagesPaths {
   readonly boxes: string;
@@ -51,12 +43,10 @@ export async function openImagesProxySource(
   seed: number,
   split = "validation",
 ): Promise<ProxySource> {
-  const classes = [...(await readOpenImagesClasses(paths.classes))].sort((a, b) =>
-    a.mid < b.mid ? -1 : a.mid > b.mid ? 1 : 0,
-  );
+  const classes = [...(await readOpenImagesClasses(paths.classes))].sort((a, b) => compare(a.mid, b.mid));
   const hierarchy = await readOpenImagesHierarchy(paths.hierarchy);
-  const boxes = await readOpenImagesBoxes(paths.boxes, await imageIdsOf(paths.boxes));
-  const labels = await readOpenImagesImageLabels(paths.imageLabels, await imageIdsOf(paths.imageLabels));
+  const boxes = await readOpenImagesBoxes(paths.boxes);
+  const labels = await readOpenImagesImageLabels(paths.imageLabels);
   // A box of class d counts for d and, with expansion, for every boxable class above it.
   const counted = new Map<string, string[]>();
   for (const c of classes) {

@@ -40,11 +40,14 @@ export interface ProxyAnnotationPaths {
   readonly files: readonly AnnotationFile[];
 }
 
-/** The file's sha256, from its stamp when unchanged since it was last hashed. */
-async function measuredSha256(path: string): Promise<string> {
+/**
+ * The file's sha256: from its stamp when unchanged since it was last hashed, else `measured` (what its download
+ * just measured) or hashed now; stamped for the next run.
+ */
+async function measuredSha256(path: string, measured: string | null = null): Promise<string> {
   const stamped = await readVerifiedStamp(path);
   if (stamped !== null) return stamped.sha256;
-  const sha256 = await sha256File(path);
+  const sha256 = measured ?? (await sha256File(path));
   await writeVerifiedStamp(path, sha256);
   return sha256;
 }
@@ -73,6 +76,8 @@ export async function fetchProxyAnnotations(
   const files: AnnotationFile[] = [];
   for (const [source, role, remote] of wanted) {
     const path = await fetchArchive(ctx, "annotations", remote);
+    // fetchArchive records each download; a fresh one carries the sha256 measured while streaming it.
+    const download = ctx.downloads.at(-1);
     paths.push(path);
     files.push({
       source,
@@ -80,7 +85,7 @@ export async function fetchProxyAnnotations(
       file: basename(path),
       url: remote.url,
       size: (await stat(path)).size,
-      sha256: await measuredSha256(path),
+      sha256: await measuredSha256(path, download?.sha256 ?? null),
     });
     progress.item(true);
   }

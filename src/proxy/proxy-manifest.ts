@@ -3,7 +3,14 @@
  * `ProxyDataManifest` naming the public annotation files, the image URL templates and the NYUv2 train split.
  */
 import bundled from "../../data-manifests/grit-proxy.json" with { type: "json" };
-import type { ImageUrlSource } from "../data/grit-manifest.js";
+import {
+  type ImageUrlSource,
+  type Nyuv2Source,
+  type OpenImagesAnnotationFiles,
+  readImageUrlSource,
+  readNyuv2Source,
+  readOpenImagesAnnotationFiles,
+} from "../data/grit-manifest.js";
 import { ManifestReader, type RemoteFile } from "../data/manifest-reader.js";
 import { readManifestJson } from "../data/read-manifest-json.js";
 
@@ -17,17 +24,10 @@ export interface ProxyCocoSource extends ImageUrlSource {
 }
 
 /** Open Images v6 validation: the CSVs and hierarchy of the rebuilt ground truth, images by id. */
-export interface ProxyOpenImagesSource extends ImageUrlSource {
-  readonly boxes: RemoteFile;
-  readonly imageLabels: RemoteFile;
-  readonly classes: RemoteFile;
-  readonly hierarchy: RemoteFile;
-}
+export interface ProxyOpenImagesSource extends ImageUrlSource, OpenImagesAnnotationFiles {}
 
 /** NYUv2: the labeled .mat and the image numbers (1-based) of the split to draw from. */
-export interface ProxyNyuv2Source extends RemoteFile {
-  readonly imagePrefix: string;
-  readonly dataset: string;
+export interface ProxyNyuv2Source extends Nyuv2Source {
   readonly trainImages: readonly number[];
 }
 
@@ -39,15 +39,6 @@ export interface ProxyDataManifest {
     readonly coco: ProxyCocoSource;
     readonly open_images: ProxyOpenImagesSource;
     readonly nyuv2: ProxyNyuv2Source;
-  };
-}
-
-function imageUrlSource(r: ManifestReader, o: Record<string, unknown>, path: string): ImageUrlSource {
-  const note = r.optionalString(o.note, `${path}.note`);
-  return {
-    imagePrefix: r.prefix(o.imagePrefix, `${path}.imagePrefix`),
-    imageUrl: r.url(o.imageUrl, `${path}.imageUrl`, "{file}"),
-    ...(note === undefined ? {} : { note }),
   };
 }
 
@@ -82,7 +73,7 @@ export function parseProxyManifest(json: unknown, origin: string): ProxyDataMani
     ...(typeof top.description === "string" ? { description: top.description } : {}),
     sources: {
       coco: {
-        ...imageUrlSource(r, coco, "sources.coco"),
+        ...readImageUrlSource(r, coco, "sources.coco"),
         annotations: {
           ...r.remoteFile(cocoAnnotations, "sources.coco.annotations"),
           format: r.literal(cocoAnnotations.format, ["zip"] as const, "sources.coco.annotations.format"),
@@ -90,16 +81,11 @@ export function parseProxyManifest(json: unknown, origin: string): ProxyDataMani
         },
       },
       open_images: {
-        ...imageUrlSource(r, openImages, "sources.open_images"),
-        boxes: r.remoteFile(openImages.boxes, "sources.open_images.boxes"),
-        imageLabels: r.remoteFile(openImages.imageLabels, "sources.open_images.imageLabels"),
-        classes: r.remoteFile(openImages.classes, "sources.open_images.classes"),
-        hierarchy: r.remoteFile(openImages.hierarchy, "sources.open_images.hierarchy"),
+        ...readImageUrlSource(r, openImages, "sources.open_images"),
+        ...readOpenImagesAnnotationFiles(r, openImages, "sources.open_images"),
       },
       nyuv2: {
-        ...r.remoteFile(nyuv2, "sources.nyuv2"),
-        imagePrefix: r.prefix(nyuv2.imagePrefix, "sources.nyuv2.imagePrefix"),
-        dataset: r.string(nyuv2.dataset, "sources.nyuv2.dataset"),
+        ...readNyuv2Source(r, nyuv2, "sources.nyuv2"),
         trainImages: imageNumbers(r, nyuv2.trainImages, "sources.nyuv2.trainImages"),
       },
     },

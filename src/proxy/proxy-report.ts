@@ -6,9 +6,12 @@
  * depend only on the records, so equal inputs and seed give equal bytes.
  */
 import { join } from "node:path";
+import { samplesPath } from "../data/fetch-samples.js";
 import type { ReportDownload } from "../data/setup-report.js";
 import { writeFileAtomic } from "../grit/atomic-write.js";
+import { GT_REPORT_NAME } from "../grit/ground-truth-kind.js";
 import { serializeSamples } from "../grit/serialize-samples.js";
+import { groundTruthDir } from "../gt/build-ground-truth.js";
 import { serializeGroundTruth } from "../gt/ground-truth-record.js";
 import type { GtRules } from "../gt/gt-rules.js";
 import type { ProxyContext } from "./build-proxy.js";
@@ -25,9 +28,9 @@ export const PROXY_SUBSET = "proxy";
 /** Where a proxy root keeps its files. */
 export function proxyPaths(root: string) {
   return {
-    samples: join(root, "samples", PROXY_SUBSET, "localization.json"),
-    groundTruth: join(root, "ground-truth", PROXY_SUBSET, "localization.json"),
-    gtReport: join(root, "ground-truth", PROXY_SUBSET, "gt-report.json"),
+    samples: samplesPath(root, PROXY_SUBSET, "localization"),
+    groundTruth: join(groundTruthDir(root, PROXY_SUBSET), "localization.json"),
+    gtReport: join(groundTruthDir(root, PROXY_SUBSET), GT_REPORT_NAME),
     report: join(root, "proxy-report.json"),
     images: join(root, "images"),
   };

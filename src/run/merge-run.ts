@@ -4,6 +4,7 @@
  * ids, and optionally localization.json and a GRIT submission zip.
  */
 import { join } from "node:path";
+import { sha256File } from "../data/hash-file.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { writeFileAtomic } from "../grit/atomic-write.js";
 import { loadSamples } from "../grit/samples.js";
@@ -11,7 +12,7 @@ import { type SubmissionEntry, serializePredictions } from "../grit/submission.j
 import { type GritSubset, writeSubmissionZip } from "../grit/submission-zip.js";
 import { formatPredictionProblems, validatePredictions } from "../grit/validate-predictions.js";
 import { type JournalProblem, JournalSet } from "./journal-reader.js";
-import { checkSamples, readRunManifest, sha256File } from "./run-manifest.js";
+import { checkSamples, readRunManifest } from "./run-manifest.js";
 import { RunState } from "./run-state.js";
 
 export interface MergeRunOptions {

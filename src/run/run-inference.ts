@@ -3,6 +3,7 @@
  * shard) → one worker with a localizer from the registry and a worker-thread prepare pool → RunHandle.
  */
 import { availableParallelism } from "node:os";
+import { sha256File } from "../data/hash-file.js";
 import { invalidOption } from "../errors.js";
 import { loadSamples } from "../grit/samples.js";
 import { checkModelSpec } from "../models/check-model-spec.js";
@@ -14,7 +15,6 @@ import { createPreparePool } from "../vision/prepare-pool.js";
 import { checkRunInputs } from "./check-run-inputs.js";
 import type { RunHandle } from "./run-handle.js";
 import { startRun } from "./run-handle.js";
-import { sha256File } from "./run-manifest.js";
 import { type RoleOptions, type RunTuning, resolveRole, resolveTuning } from "./run-options.js";
 import { type PrepareFn, runWorker } from "./run-worker.js";
 import { newWorkerId } from "./worker-id.js";

@@ -2,8 +2,7 @@
  * `<run>/run.json`: what a run folder is bound to (model spec + options hash, samples file + sha256, chunk
  * size). The first worker writes it; every later worker and merge check against it (E_JOURNAL_MISMATCH).
  */
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { link, open, readFile, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -36,13 +35,6 @@ export function manifestPath(runDir: string): string {
 /** gritloc's package version (read from package.json next to src/ or dist/). */
 export function gritlocVersion(): string {
   return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
-}
-
-/** The sha256 of a file, hex. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 function toWire(m: RunManifest): string {

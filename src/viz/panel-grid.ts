@@ -3,6 +3,7 @@
  * one x/y axis pair per panel, placed at fixed pixel positions (no autosize), so a pixel of the rendered PNG
  * can be computed from the layout. Images keep their aspect ratio (1:1 pixels) and y points down.
  */
+import { countNoun } from "../count-noun.js";
 import type { BoxXyxy } from "../grit/box.js";
 import type { Size } from "../vision/image.js";
 import { GROUND_TRUTH_COLOR, type PlotlyFigure, type PlotlyTrace, PREDICTED_COLOR } from "./figure.js";
@@ -61,7 +62,7 @@ function detailLine(view: SampleView): string {
   if (view.predicted === undefined) parts.push("no prediction");
   else {
     const n = view.predicted.bboxes.length;
-    parts.push(`conf ${view.predicted.confidence.toFixed(2)}`, n === 1 ? "1 box" : `${n} boxes`);
+    parts.push(`conf ${view.predicted.confidence.toFixed(2)}`, countNoun(n, "box", "boxes"));
   }
   if (view.groundTruth !== undefined) parts.push(`${view.groundTruth.length} gt`);
   if (view.score !== undefined) parts.push(`score ${view.score.toFixed(2)}`);

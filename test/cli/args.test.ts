@@ -6,6 +6,7 @@ import { test } from "node:test";
 import {
   conflictingFlags,
   parseChoiceFlag,
+  parseChoiceListFlag,
   parseFlagsOnly,
   parseOptionFlags,
   requireFlag,
@@ -32,6 +33,16 @@ test("an --option without a key before = is an error that shows the example", ()
       ),
     );
   }
+});
+
+test("a comma list flag keeps its trimmed, non-blank items and names the first one not allowed", () => {
+  const choices = ["coco", "nyuv2", "open_images"] as const;
+  assert.deepEqual(parseChoiceListFlag(" coco, ,nyuv2,", "sources", choices), ["coco", "nyuv2"]);
+  assert.deepEqual(parseChoiceListFlag("", "sources", choices), []);
+  assert.throws(
+    () => parseChoiceListFlag("coco,vg,x", "sources", choices),
+    /Expected a comma list of coco, nyuv2, open_images for --sources but received "vg"/,
+  );
 });
 
 test("parseFlagsOnly returns the flags and rejects positional arguments", () => {

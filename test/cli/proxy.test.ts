@@ -107,7 +107,7 @@ test("gritloc proxy build --size small → infer --model smoke → merge → sco
   assert.match(await readFile(html, "utf8"), new RegExp(twinId));
 });
 
-test("gritloc proxy refuses an unknown action, size or a contradicting rule", async () => {
+test("gritloc proxy refuses an unknown action, size, a rule without a value or a contradicting rule", async () => {
   const action = captureIo();
   assert.equal(await main(["proxy", "make", "--root", dir], action), 2);
   assert.match(action.err.join(""), /E_INVALID_OPTION.*Expected "build" and flags for action/);
@@ -122,5 +122,11 @@ test("gritloc proxy refuses an unknown action, size or a contradicting rule", as
   assert.match(
     rule.err.join(""),
     /Expected "verified-absent".* for rules\.openImagesNegatives but received "no-box"/,
+  );
+  const noValue = captureIo();
+  assert.equal(await main(["proxy", "build", "--root", dir, "--rule", "openImagesGroupOf"], noValue), 2);
+  assert.match(
+    noValue.err.join(""),
+    /Expected NAME=VALUE \(e\.g\. --rule openImagesGroupOf=drop\) for --rule but received "openImagesGroupOf"/,
   );
 });

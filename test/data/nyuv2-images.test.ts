@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { extractNyuv2Images } from "../../src/data/nyuv2-images.js";
+import { extractNyuv2Images, nyuv2ImageNumber } from "../../src/data/nyuv2-images.js";
 import { saveLikePil } from "../../src/data/save-like-pil.js";
 import { isGritlocError } from "../../src/errors.js";
 import type { RgbImage } from "../../src/vision/image.js";
@@ -65,4 +65,10 @@ test("an image number beyond the file, or a dataset with another layout, is a cl
     extractNyuv2Images(join(dir, "labeled.mat"), "depths", [1], join(dir, "x")),
     /labeled\.mat has no dataset "depths"/,
   );
+});
+
+test("a NYUv2 image id names its 1-based frame number; another id names none (NaN)", () => {
+  assert.equal(nyuv2ImageNumber("nyuv2/17.jpg", "nyuv2/"), 17);
+  assert.equal(nyuv2ImageNumber("nyuv2/1449.jpg", "nyuv2/"), 1449);
+  assert.ok(Number.isNaN(nyuv2ImageNumber("nyuv2/kitchen.jpg", "nyuv2/")));
 });

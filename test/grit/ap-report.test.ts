@@ -3,32 +3,12 @@ import { test } from "node:test";
 import { isGritlocError } from "../../src/errors.js";
 import { apReport } from "../../src/grit/ap-report.js";
 import type { BoxXyxy } from "../../src/grit/box.js";
-import type { GritSample } from "../../src/grit/samples.js";
+import { localizationSample } from "./support/localization-sample.js";
 
 // Hand-computed cases (no fixture): 101-point interpolation, so one true positive then one false positive
 // at recall 0.5 gives precision 1 for the 51 recall thresholds 0.00..0.50 and 0 above: AP = 51/101.
 
-function sample(id: string, gt: BoxXyxy[], meta: Partial<NonNullable<GritSample["meta"]>> = {}): GritSample {
-  return {
-    exampleId: id,
-    imageId: `${id}.jpg`,
-    taskName: "localization",
-    taskQuery: "thing",
-    taskBbox: null,
-    outputOptions: null,
-    groundTruth: { bboxes: gt },
-    meta: {
-      dataSource: null,
-      imageSize: null,
-      isNewSource: false,
-      hasNewConcept: false,
-      isDistorted: false,
-      distortion: null,
-      concepts: [],
-      ...meta,
-    },
-  };
-}
+const sample = localizationSample;
 
 const box: BoxXyxy = [0, 0, 10, 10];
 // Precision is tp / (tp + fp + eps) as in pycocotools, so a perfect AP is 1 − 2e-16, not 1.

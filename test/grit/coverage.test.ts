@@ -5,6 +5,7 @@ import { GRIT_PARTITIONS } from "../../src/grit/metric.js";
 import { type GritSample, loadSamples } from "../../src/grit/samples.js";
 import { fixturePath } from "../support/fixtures.js";
 import { fixtureRuns } from "./metrics-compare.js";
+import { sourceSample } from "./support/localization-sample.js";
 
 // Fixtures: grit/runs/<run>/samples.json (coco_loc, open_images_loc, nyuv2_loc and construction_loc samples),
 // filtered by source; synthetic samples for sets whose sources GRIT does not name.
@@ -13,30 +14,7 @@ const runSamples = (run: string) => loadSamples(fixturePath("grit", "runs", run,
 const without = (samples: readonly GritSample[], ...sources: string[]) =>
   samples.filter((s) => !sources.includes(s.meta!.dataSource!));
 
-function synthetic(
-  id: string,
-  source: string,
-  flags: { newSrc?: boolean; newCpt?: boolean; dist?: boolean },
-) {
-  return {
-    exampleId: id,
-    imageId: `${id}.png`,
-    taskName: "localization",
-    taskQuery: "thing",
-    taskBbox: null,
-    outputOptions: null,
-    groundTruth: { bboxes: [] },
-    meta: {
-      dataSource: source,
-      imageSize: null,
-      isNewSource: flags.newSrc === true,
-      hasNewConcept: flags.newCpt === true,
-      isDistorted: flags.dist === true,
-      distortion: null,
-      concepts: [],
-    },
-  } satisfies GritSample;
-}
+const synthetic = sourceSample;
 
 for (const run of fixtureRuns()) {
   test(`${run}: every GRIT source is there, so every partition is covered and nothing is within a source`, async () => {

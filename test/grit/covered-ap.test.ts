@@ -4,7 +4,7 @@ import { apReport } from "../../src/grit/ap-report.js";
 import type { BoxXyxy } from "../../src/grit/box.js";
 import { groundTruthCoverage } from "../../src/grit/coverage.js";
 import { coveredApReport } from "../../src/grit/covered-ap.js";
-import type { GritSample } from "../../src/grit/samples.js";
+import { sourceSample } from "./support/localization-sample.js";
 
 // Hand-computed (pycocotools is not installable here): 101-point interpolation, so a hit ranked before a miss at
 // recall 1/2 gives AP 51/101; see test/grit/ap-report.test.ts for apReport's own cases.
@@ -12,30 +12,8 @@ import type { GritSample } from "../../src/grit/samples.js";
 const box: BoxXyxy = [0, 0, 10, 10];
 const far: BoxXyxy = [50, 50, 60, 60];
 
-function sample(
-  id: string,
-  source: string,
-  flags: { newSrc: boolean; newCpt?: boolean; dist?: boolean },
-): GritSample {
-  return {
-    exampleId: id,
-    imageId: `${id}.jpg`,
-    taskName: "localization",
-    taskQuery: "thing",
-    taskBbox: null,
-    outputOptions: null,
-    groundTruth: { bboxes: [box] },
-    meta: {
-      dataSource: source,
-      imageSize: null,
-      isNewSource: flags.newSrc,
-      hasNewConcept: flags.newCpt === true,
-      isDistorted: flags.dist === true,
-      distortion: null,
-      concepts: [],
-    },
-  };
-}
+const sample = (id: string, source: string, flags: { newSrc: boolean; newCpt?: boolean; dist?: boolean }) =>
+  sourceSample(id, source, flags, [box]);
 
 const newSrc = [
   sample("open_images_loc_hit", "open_images_loc", { newSrc: true, newCpt: true }),

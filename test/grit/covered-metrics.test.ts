@@ -10,6 +10,7 @@ import { type GritSample, loadSamples } from "../../src/grit/samples.js";
 import { studentTQuantile } from "../../src/grit/t-quantile.js";
 import { fixturePath } from "../support/fixtures.js";
 import { fixtureRuns } from "./metrics-compare.js";
+import { localizationSample } from "./support/localization-sample.js";
 
 async function loadRun(run: string) {
   const dir = (...p: string[]) => fixturePath("grit", "runs", run, ...p);
@@ -63,26 +64,13 @@ for (const run of fixtureRuns()) {
 // Hand-computed: five Open Images / NYUv2 samples (newSrc) whose loc_metric is exactly 1 (both empty) or 0 (one
 // empty), confidence 0.5. acc: sameCpt@newSrc = {100, 0}, newCpt@newSrc = {100, 100, 0}, newSrc = all five.
 const box: BoxXyxy = [0, 0, 10, 10];
-function newSrcSample(id: string, source: string, newCpt: boolean, gt: BoxXyxy[]): GritSample {
-  return {
-    exampleId: id,
-    imageId: `${id}.jpg`,
-    taskName: "localization",
-    taskQuery: "thing",
-    taskBbox: null,
-    outputOptions: null,
-    groundTruth: { bboxes: gt },
-    meta: {
-      dataSource: source,
-      imageSize: null,
-      isNewSource: true,
-      hasNewConcept: newCpt,
-      isDistorted: false,
-      distortion: null,
-      concepts: [{ lemma: "thing", synset: null }],
-    },
-  };
-}
+const newSrcSample = (id: string, source: string, newCpt: boolean, gt: BoxXyxy[]) =>
+  localizationSample(id, gt, {
+    dataSource: source,
+    isNewSource: true,
+    hasNewConcept: newCpt,
+    concepts: [{ lemma: "thing", synset: null }],
+  });
 const handSamples = [
   newSrcSample("open_images_loc_a", "open_images_loc", false, []),
   newSrcSample("nyuv2_loc_b", "nyuv2_loc", false, [box]),

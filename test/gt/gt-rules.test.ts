@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isGritlocError } from "../../src/errors.js";
 import { DEFAULT_GT_RULES, GT_RULE_CHOICES, hasNewConcept, resolveGtRules } from "../../src/gt/gt-rules.js";
-import { openImagesPixelBox, scaleCoordinate } from "../../src/gt/pixel-boxes.js";
+import { openImagesPixelBox, ruleImageSize, scaleCoordinate } from "../../src/gt/pixel-boxes.js";
 import { parseSampleId } from "../../src/gt/sample-id-layout.js";
 import { readFixtureJson } from "../support/fixtures.js";
 
@@ -102,4 +102,15 @@ test("the real ablation ids split into the two layouts per source as counted in 
     "nyuv2:index-name": 2334,
     "nyuv2:name-index": 437,
   });
+});
+
+test("exifRotation: apply swaps width and height for EXIF orientations 5-8 only; ignore never does", () => {
+  const stored = { width: 640, height: 480 };
+  for (const orientation of [1, 2, 3, 4]) {
+    assert.deepEqual(ruleImageSize({ ...stored, orientation }, "apply"), stored);
+  }
+  for (const orientation of [5, 6, 7, 8]) {
+    assert.deepEqual(ruleImageSize({ ...stored, orientation }, "apply"), { width: 480, height: 640 });
+    assert.deepEqual(ruleImageSize({ ...stored, orientation }, "ignore"), stored);
+  }
 });

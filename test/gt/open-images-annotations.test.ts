@@ -175,3 +175,30 @@ test("hierarchy: Subcategory links are followed to every depth, Part links are n
     /\(root\)\.Part is not a list/,
   );
 });
+
+test("without an image id set every row with an image id is kept (a row with an empty id is not)", async () => {
+  const boxesPath = await file(
+    "boxes-all.csv",
+    [
+      "ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside",
+      "img1,xclick,/m/0k4j,1,0.1,0.5,0.2,0.9,0,1,0,0,0",
+      ",xclick,/m/0k4j,1,not,a,number,row,0,0,0,0,0",
+      "img2,activemil,/m/01bjv,1,0,1,0,1,-1,-1,1,1,-1",
+    ].join("\n"),
+  );
+  const boxes = await readOpenImagesBoxes(boxesPath);
+  assert.deepEqual([...boxes.keys()], ["img1", "img2"]);
+  assert.deepEqual(
+    boxes.get("img2")?.map((b) => b.labelName),
+    ["/m/01bjv"],
+  );
+  const labelsPath = await file(
+    "labels-all.csv",
+    "ImageID,Source,LabelName,Confidence\nimg1,verification,/m/0k4j,1\n,verification,/m/0k4j,0\nimg9,verification,/m/0k4j,0\n",
+  );
+  const labels = await readOpenImagesImageLabels(labelsPath);
+  assert.deepEqual([...labels.keys()], ["img1", "img9"]);
+  assert.deepEqual(labels.get("img9"), [
+    { imageId: "img9", labelName: "/m/0k4j", source: "verification", confidence: 0 },
+  ]);
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, truncate } from "node:fs/promises";
+import { mkdtemp, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -332,4 +332,17 @@ test("proxy build refuses rules that contradict how the proxy draws, and bad sam
   }
   assert.equal(server.requests.length, before);
   assert.equal(existsSync(join(dir, "never")), false);
+});
+
+test("a proxy root below a file: E_FILE_ACCESS naming the root and the file in the way, before any download", async () => {
+  const aFile = join(dir, "a-file");
+  await writeFile(aFile, "not a folder");
+  const root = join(aFile, "proxy");
+  const before = server.requests.length;
+  await assert.rejects(buildProxy({ ...options("unused"), root }), (e: Error) => {
+    assert.ok(isGritlocError(e, "E_FILE_ACCESS"), e.message);
+    assert.match(e.message, new RegExp(`cannot write ${root}: ${aFile} is a file, not a folder`));
+    return true;
+  });
+  assert.equal(server.requests.length, before);
 });

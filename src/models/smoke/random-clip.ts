@@ -24,6 +24,21 @@ export const SMOKE_CLIP_CONFIG: ClipConfig = Object.freeze({
   transformerLayers: 1,
 });
 
+/** A ViT-B/16-sized CLIP: vision 768 × 12, patch 16; text 512 × 12; 150 M parameters (the bench's and the doctor's). */
+export const CLIP_B16_CONFIG: ClipConfig = Object.freeze({
+  embedDim: 512,
+  imageResolution: 224,
+  visionLayers: 12,
+  visionWidth: 768,
+  visionPatchSize: 16,
+  visionHeads: 12,
+  contextLength: 77,
+  vocabSize: 49408,
+  transformerWidth: 512,
+  transformerHeads: 8,
+  transformerLayers: 12,
+});
+
 /** Checks a seed: an integer in [0, 2³²). */
 export function checkSeed(seed: unknown, name = "seed"): number {
   if (!Number.isInteger(seed) || (seed as number) < 0 || (seed as number) > 0xffffffff)

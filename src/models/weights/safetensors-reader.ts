@@ -2,14 +2,16 @@
  * Reads `.safetensors` files (8-byte little-endian header length, JSON header, raw little-endian data) tensor
  * by tensor, so multi-GB checkpoints never sit in memory whole. F32/F16/BF16 tensors → Float32Array.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, readSync } from "node:fs";
 import { GritlocError } from "../../errors.js";
 import { fromBfloat16Bits, fromFloat16Bits } from "../../onnx/float16.js";
+import { openWeightsFile } from "./tensor-source.js";
 
 /** Element types a checkpoint may hold; only the float ones are read as weights. */
 export type SafetensorsDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
 
-const DTYPE_BYTES: Readonly<Record<SafetensorsDtype, number>> = {
+/** Bytes per element of each dtype. */
+export const DTYPE_BYTES: Readonly<Record<SafetensorsDtype, number>> = {
   F64: 8,
   F32: 4,
   F16: 2,
@@ -21,6 +23,29 @@ const DTYPE_BYTES: Readonly<Record<SafetensorsDtype, number>> = {
   U8: 1,
   BOOL: 1,
 };
+
+/**
+ * The first `count` elements of `bytes` (little-endian `dtype`) as float32: F32 viewed as is (`bytes` must be
+ * 4-byte aligned), F16, BF16 and F64 converted; undefined for a dtype that is not a float type.
+ */
+export function floatsAsFloat32(
+  bytes: Uint8Array,
+  dtype: SafetensorsDtype,
+  count: number,
+): Float32Array | undefined {
+  switch (dtype) {
+    case "F32":
+      return new Float32Array(bytes.buffer, bytes.byteOffset, count);
+    case "F16":
+      return fromFloat16Bits(new Uint16Array(bytes.buffer, bytes.byteOffset, count));
+    case "BF16":
+      return fromBfloat16Bits(new Uint16Array(bytes.buffer, bytes.byteOffset, count));
+    case "F64":
+      return Float32Array.from(new Float64Array(bytes.buffer, bytes.byteOffset, count));
+    default:
+      return undefined;
+  }
+}
 
 export interface SafetensorsEntry {
   readonly name: string;
@@ -110,14 +135,7 @@ export class SafetensorsFile {
    *   when the header is malformed or a tensor's bytes lie outside the file.
    */
   static open(path: string): SafetensorsFile {
-    let fd: number;
-    try {
-      fd = openSync(path, "r");
-    } catch (error) {
-      throw new GritlocError("E_NOT_FOUND", `Cannot open weights file ${path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const fd = openWeightsFile(path);
     try {
       const size = fstatSync(fd).size;
       if (size < 8) throw invalid(path, `file is ${size} bytes, shorter than the 8-byte header length`);
@@ -175,18 +193,9 @@ export class SafetensorsFile {
   readFloat32(name: string): Float32Array {
     const { dtype } = this.entry(name);
     const bytes = this.readBytes(name);
-    switch (dtype) {
-      case "F32":
-        return new Float32Array(bytes.buffer, 0, bytes.length / 4);
-      case "F16":
-        return fromFloat16Bits(new Uint16Array(bytes.buffer, 0, bytes.length / 2));
-      case "BF16":
-        return fromBfloat16Bits(new Uint16Array(bytes.buffer, 0, bytes.length / 2));
-      case "F64":
-        return Float32Array.from(new Float64Array(bytes.buffer, 0, bytes.length / 8));
-      default:
-        throw invalid(this.path, `dtype ${dtype} is not a float type`, name);
-    }
+    const values = floatsAsFloat32(bytes, dtype, bytes.length / DTYPE_BYTES[dtype]);
+    if (values === undefined) throw invalid(this.path, `dtype ${dtype} is not a float type`, name);
+    return values;
   }
 
   /** Closes the file descriptor. */

@@ -3,8 +3,24 @@
  * shapes, and each tensor's values as float32, read one at a time. `SafetensorsFile` and the PyTorch
  * checkpoint readers both have this shape, so a caller can take either.
  */
+import { openSync } from "node:fs";
+import { GritlocError } from "../../errors.js";
 import type { WeightReader } from "../../onnx/nn/context.js";
 import type { SafetensorsDtype } from "./safetensors-reader.js";
+
+/**
+ * Opens a weights file for reading; the caller closes the descriptor.
+ * @throws GritlocError E_NOT_FOUND naming the file when it cannot be opened.
+ */
+export function openWeightsFile(path: string): number {
+  try {
+    return openSync(path, "r");
+  } catch (error) {
+    throw new GritlocError("E_NOT_FOUND", `Cannot open weights file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
 
 /** A tensor's description (without its values). */
 export interface TensorInfo {

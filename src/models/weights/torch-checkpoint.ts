@@ -5,12 +5,11 @@
  * are read (and CRC-checked) only when asked for. A path → the unpickled object, a state dict as a
  * {@link TensorSource}, or a single saved tensor.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { inflateSync } from "fflate";
 import { listZip, type ZipEntry, zipMemberDataOffset, zipMemberDataOffsets } from "../../data/zip-reader.js";
 import { GritlocError } from "../../errors.js";
-import { fromBfloat16Bits, fromFloat16Bits } from "../../onnx/float16.js";
 import {
   PickleDict,
   type PickleGlobal,
@@ -18,8 +17,8 @@ import {
   type PickleValue,
   unpickle,
 } from "./pickle-reader.js";
-import type { SafetensorsDtype } from "./safetensors-reader.js";
-import type { TensorInfo, TensorSource } from "./tensor-source.js";
+import { DTYPE_BYTES, floatsAsFloat32, type SafetensorsDtype } from "./safetensors-reader.js";
+import { openWeightsFile, type TensorInfo, type TensorSource } from "./tensor-source.js";
 
 /** torch's legacy typed-storage classes (what a storage record names) → element type. */
 const STORAGE_DTYPES: Readonly<Record<string, SafetensorsDtype>> = {
@@ -33,19 +32,6 @@ const STORAGE_DTYPES: Readonly<Record<string, SafetensorsDtype>> = {
   CharStorage: "I8",
   ByteStorage: "U8",
   BoolStorage: "BOOL",
-};
-
-const DTYPE_BYTES: Readonly<Record<SafetensorsDtype, number>> = {
-  F64: 8,
-  F32: 4,
-  F16: 2,
-  BF16: 2,
-  I64: 8,
-  I32: 4,
-  I16: 2,
-  I8: 1,
-  U8: 1,
-  BOOL: 1,
 };
 
 /** One storage a tensor views: a zip member holding `numel` elements of `dtype`. */
@@ -149,14 +135,7 @@ export class TorchCheckpoint {
    *   refers to a storage it does not hold.
    */
   static async open(path: string): Promise<TorchCheckpoint> {
-    let fd: number;
-    try {
-      fd = openSync(path, "r");
-    } catch (error) {
-      throw new GritlocError("E_NOT_FOUND", `Cannot open weights file ${path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const fd = openWeightsFile(path);
     try {
       let entries: ZipEntry[];
       try {
@@ -238,19 +217,10 @@ export class TorchCheckpoint {
     if (this.#fd === undefined) throw new Error(`TorchCheckpoint ${this.path} is closed`);
     const member = this.#members.get(storage.key)!;
     const bytes = readMemberSync(this.path, this.#fd, member.entry, member.offset);
-    const n = storage.numel;
-    switch (storage.dtype) {
-      case "F32":
-        return new Float32Array(bytes.buffer, bytes.byteOffset, n);
-      case "F16":
-        return fromFloat16Bits(new Uint16Array(bytes.buffer, bytes.byteOffset, n));
-      case "BF16":
-        return fromBfloat16Bits(new Uint16Array(bytes.buffer, bytes.byteOffset, n));
-      case "F64":
-        return Float32Array.from(new Float64Array(bytes.buffer, bytes.byteOffset, n));
-      default:
-        throw invalid(this.path, `tensor "${label}": dtype ${storage.dtype} is not a float type`);
-    }
+    const values = floatsAsFloat32(bytes, storage.dtype, storage.numel);
+    if (values === undefined)
+      throw invalid(this.path, `tensor "${label}": dtype ${storage.dtype} is not a float type`);
+    return values;
   }
 
   close(): void {

@@ -52,7 +52,8 @@ function sha(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-function sample(exampleId: string, imageId: string, query: string): FixtureSample {
+/** A public localization sample as a samples file holds it. */
+export function fixtureSample(exampleId: string, imageId: string, query: string): FixtureSample {
   return {
     example_id: exampleId,
     image_id: imageId,
@@ -85,7 +86,7 @@ export async function buildGritFixture(server: TestServer, dir: string): Promise
     if (distortOnly.has(id)) continue;
     const n = Number(id.slice(-16, -4));
     for (const query of QUERIES.slice(0, 1 + (i % 2)))
-      samples.push(sample(`coco_loc_test-reserve_${query}_${n}`, id, query));
+      samples.push(fixtureSample(`coco_loc_test-reserve_${query}_${n}`, id, query));
   }
   const zipOnly = cocoIds.slice(53, 57);
 
@@ -98,7 +99,7 @@ export async function buildGritFixture(server: TestServer, dir: string): Promise
     const { width, height } = sizes.get(id) as { width: number; height: number };
     const data = Int16Array.from({ length: width * height * 3 }, (_, k) => ((k * 7919 + i * 31) % 81) - 40);
     deltas.set(key, { data, width, height });
-    samples.push(sample(`${key}_dist`, `distorted/localization/${id}`, QUERIES[0] as string));
+    samples.push(fixtureSample(`${key}_dist`, `distorted/localization/${id}`, QUERIES[0] as string));
   }
 
   // Open Images: 100 ids, 1–2 queries each; every 10th answers 503 once.
@@ -109,14 +110,14 @@ export async function buildGritFixture(server: TestServer, dir: string): Promise
     images.set(id, await encodeJpeg(picture(20 + (i % 4) * 6, 30 - (i % 3) * 4, 100 + i), { quality: 85 }));
     if (i % 10 === 0) flaky.push(id);
     for (const query of QUERIES.slice(2, 3 + (i % 2)))
-      samples.push(sample(`open_images_loc_test_${query}_${hex}`, id, query));
+      samples.push(fixtureSample(`open_images_loc_test_${query}_${hex}`, id, query));
   }
 
   // NYUv2: a .mat of 30 images; samples use 20 of them.
   const nyuv2 = { n: 30, width: 16, height: 12 };
   for (let n = 1; n <= 20; n++) {
     for (const query of QUERIES.slice(3, 4 + (n % 2)))
-      samples.push(sample(`nyuv2_loc_${query}_${n}`, `nyuv2/${n}.jpg`, query));
+      samples.push(fixtureSample(`nyuv2_loc_${query}_${n}`, `nyuv2/${n}.jpg`, query));
   }
   const matPath = join(dir, "nyu.mat");
   await writeMatV73(

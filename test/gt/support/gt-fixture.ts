@@ -11,6 +11,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { writeLabeledMat } from "../../../src/data/write-labeled-mat.js";
 import { encodeJpeg } from "../../../src/vision/encode.js";
+import { fixtureSample } from "../../data/support/grit-fixture.js";
 import type { TestServer } from "../../data/support/test-server.js";
 
 export const IMAGE_A = "a000000000000001"; // 200×100
@@ -77,36 +78,29 @@ const FRAME_2: readonly { label: number; instance: number; rect: [number, number
   { label: 2, instance: 1, rect: [13, 5, 15, 6] }, // unknown
 ];
 
-function sample(exampleId: string, imageId: string, query: string) {
-  return {
-    example_id: exampleId,
-    image_id: imageId,
-    task_name: "localization",
-    task_query: query,
-    task_bbox: null,
-    output_options: null,
-  };
-}
-
 export const SAMPLES = [
-  sample(`open_images_loc_test_vehicle_${IMAGE_A}`, `open_images/test/${IMAGE_A}.jpg`, "vehicle"),
-  sample(`open_images_loc_test_${IMAGE_A}_/m/0k4j`, `open_images/test/${IMAGE_A}.jpg`, "car"),
-  sample(`open_images_loc_test_carnivore_${IMAGE_A}`, `open_images/test/${IMAGE_A}.jpg`, "carnivore"),
+  fixtureSample(`open_images_loc_test_vehicle_${IMAGE_A}`, `open_images/test/${IMAGE_A}.jpg`, "vehicle"),
+  fixtureSample(`open_images_loc_test_${IMAGE_A}_/m/0k4j`, `open_images/test/${IMAGE_A}.jpg`, "car"),
+  fixtureSample(`open_images_loc_test_carnivore_${IMAGE_A}`, `open_images/test/${IMAGE_A}.jpg`, "carnivore"),
   // The id names Bus, the query Bicycle (verified absent on the image).
-  sample(`open_images_loc_test_${IMAGE_A}_/m/01bjv`, `open_images/test/${IMAGE_A}.jpg`, "bicycle"),
-  sample(`open_images_loc_test_tank_${IMAGE_A}`, `open_images/test/${IMAGE_A}.jpg`, "tank"),
-  sample(`open_images_loc_test_unicorn_${IMAGE_A}`, `open_images/test/${IMAGE_A}.jpg`, "unicorn"),
-  sample(`open_images_loc_test_picture frame_${IMAGE_B}`, `open_images/test/${IMAGE_B}.jpg`, "picture frame"),
-  sample(`open_images_loc_test_car_${IMAGE_C}`, `open_images/test/${IMAGE_C}.jpg`, "car"),
-  sample("nyuv2_loc_test_2_stuffed animal", "nyuv2/2.jpg", "stuffed animal"),
-  sample("nyuv2_loc_test_2_unknown", "nyuv2/2.jpg", "unknown"),
-  sample("nyuv2_loc_test_refridgerator_2", "nyuv2/2.jpg", "refridgerator"),
-  sample("nyuv2_loc_test_2_baking dish", "nyuv2/2.jpg", "baking dish"),
-  sample("nyuv2_loc_test_5_floor", "nyuv2/5.jpg", "floor"),
-  sample("nyuv2_loc_test_1_floor", "nyuv2/1.jpg", "floor"),
-  sample("nyuv2_loc_test_toy plane_2", "nyuv2/2.jpg", "toy plane"),
-  sample("coco_loc_test-reserve_cake_1", "coco/test2015/COCO_test2015_000000000001.jpg", "cake"),
-  sample(
+  fixtureSample(`open_images_loc_test_${IMAGE_A}_/m/01bjv`, `open_images/test/${IMAGE_A}.jpg`, "bicycle"),
+  fixtureSample(`open_images_loc_test_tank_${IMAGE_A}`, `open_images/test/${IMAGE_A}.jpg`, "tank"),
+  fixtureSample(`open_images_loc_test_unicorn_${IMAGE_A}`, `open_images/test/${IMAGE_A}.jpg`, "unicorn"),
+  fixtureSample(
+    `open_images_loc_test_picture frame_${IMAGE_B}`,
+    `open_images/test/${IMAGE_B}.jpg`,
+    "picture frame",
+  ),
+  fixtureSample(`open_images_loc_test_car_${IMAGE_C}`, `open_images/test/${IMAGE_C}.jpg`, "car"),
+  fixtureSample("nyuv2_loc_test_2_stuffed animal", "nyuv2/2.jpg", "stuffed animal"),
+  fixtureSample("nyuv2_loc_test_2_unknown", "nyuv2/2.jpg", "unknown"),
+  fixtureSample("nyuv2_loc_test_refridgerator_2", "nyuv2/2.jpg", "refridgerator"),
+  fixtureSample("nyuv2_loc_test_2_baking dish", "nyuv2/2.jpg", "baking dish"),
+  fixtureSample("nyuv2_loc_test_5_floor", "nyuv2/5.jpg", "floor"),
+  fixtureSample("nyuv2_loc_test_1_floor", "nyuv2/1.jpg", "floor"),
+  fixtureSample("nyuv2_loc_test_toy plane_2", "nyuv2/2.jpg", "toy plane"),
+  fixtureSample("coco_loc_test-reserve_cake_1", "coco/test2015/COCO_test2015_000000000001.jpg", "cake"),
+  fixtureSample(
     "coco_loc_test-reserve_cake_1_dist",
     "distorted/localization/coco/test2015/COCO_test2015_000000000001.jpg",
     "cake",

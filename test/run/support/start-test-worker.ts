@@ -2,10 +2,11 @@
  * Starts a runner worker on a RunFixture with the test doubles (no model, no sharp), as `runInference` would
  * with a real localizer and prepare pool.
  */
+
+import { sha256File } from "../../../src/data/hash-file.js";
 import type { Localizer } from "../../../src/models/localizer.js";
 import type { RunHandle } from "../../../src/run/run-handle.js";
 import { startRun } from "../../../src/run/run-handle.js";
-import { sha256File } from "../../../src/run/run-manifest.js";
 import {
   type RoleOptions,
   type RunTuning,
