@@ -4,6 +4,7 @@
  */
 import { GritlocError, invalidOption } from "../errors.js";
 import { OWLVIT_DEFAULTS } from "../models/owlvit/options.js";
+import { REGIONCLIP_DEFAULTS } from "../models/regionclip/options.js";
 import { SLICVIT_DEFAULTS } from "../models/slicvit/options.js";
 import { didYouMean } from "./did-you-mean.js";
 
@@ -12,6 +13,7 @@ const OPTION_KEYS: Readonly<Record<string, readonly string[]>> = {
   smoke: Object.keys(SLICVIT_DEFAULTS),
   slicvit: Object.keys(SLICVIT_DEFAULTS),
   owlvit: Object.keys(OWLVIT_DEFAULTS),
+  regionclip: Object.keys(REGIONCLIP_DEFAULTS),
 };
 
 /**

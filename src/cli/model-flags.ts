@@ -150,7 +150,7 @@ export function regionClipSpecFromFlags(f: FamilyFlags): RegionClipModelSpec {
     ...optional("class-names"),
     vocab,
     ...f.name(),
-    options: f.options(),
+    options: checkOptionKeys(f.options(), "regionclip"),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { invalidOption } from "../errors.js";
 import { resolveOwlVitOptions } from "./owlvit/options.js";
+import { resolveRegionClipOptions } from "./regionclip/options.js";
 import { requireFilePath } from "./require-file-path.js";
 import { resolveSlicVitOptions } from "./slicvit/options.js";
 import { checkSeed } from "./smoke/random-clip.js";
@@ -43,6 +44,12 @@ export function checkModelSpec(spec: unknown): ModelSpecIdentity {
     case "owlvit":
       for (const field of ["weights", "config", "vocab"]) requireFilePath(s[field], `spec.${field}`);
       return { family: "owlvit", options: resolveOwlVitOptions(s.options as never) };
+    case "regionclip":
+      for (const field of ["weights", "vocab"]) requireFilePath(s[field], `spec.${field}`);
+      for (const field of ["rpnWeights", "classEmbeddings", "classNames"]) {
+        if (s[field] !== undefined) requireFilePath(s[field], `spec.${field}`);
+      }
+      return { family: "regionclip", options: resolveRegionClipOptions(s.options as never) };
     default:
       if (typeof s.family !== "string" || s.family === "")
         throw invalidOption("spec.family", "a model family name", s.family);

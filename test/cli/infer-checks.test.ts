@@ -48,6 +48,15 @@ test("an unknown --provider, or an --option key the family does not take, fails 
     [...model.slice(0, 3), "owlvit", "--config", "c.json", ...noWeights].concat(["--option", "maxBox=3"]),
   );
   assert.match(owlOption.err, /unknown --option key "maxBox" for --model owlvit\. Did you mean maxBoxes\?/);
+  const regionOption = await infer(
+    run,
+    [...model.slice(0, 3), "regionclip", ...noWeights].concat(["--option", "minScor=0.3"]),
+  );
+  assert.equal(regionOption.code, 2);
+  assert.match(
+    regionOption.err,
+    /unknown --option key "minScor" for --model regionclip\. Did you mean minScore\?/,
+  );
 });
 
 test("a run folder started with another model is refused before this worker's model loads", async () => {

@@ -11,6 +11,15 @@ test("each family's options and files are checked without loading anything", () 
     () => checkModelSpec({ family: "owlvit", weights: "w", config: "c", vocab: "v", options: { mode: "x" } }),
     /Expected "grit" or "hf" for mode/,
   );
+  const regionclip = { family: "regionclip", weights: "w.pth", vocab: "v" };
+  assert.equal(checkModelSpec(regionclip).options.mode, "grit");
+  assert.throws(
+    () => checkModelSpec({ ...regionclip, options: { mode: "hf" } }),
+    /"grit" or "reference" for mode/,
+  );
+  assert.throws(() => checkModelSpec({ ...regionclip, options: { maxBox: 3 } }), /for options\.maxBox/);
+  assert.throws(() => checkModelSpec({ ...regionclip, rpnWeights: 5 }), /for spec\.rpnWeights/);
+  assert.throws(() => checkModelSpec({ family: "regionclip", weights: "w.pth" }), /for spec\.vocab/);
   assert.throws(() => checkModelSpec({ family: 3 }), /Expected a model family name for spec\.family/);
   // A family this check does not know is left to createLocalizer (it may be one added to the registry later).
   assert.deepEqual(checkModelSpec({ family: "newfamily" }), { family: "newfamily", options: {} });
