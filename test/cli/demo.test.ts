@@ -171,7 +171,10 @@ test("bad demo flags exit 2 with a message naming the flag", async () => {
   const cases: [string[], RegExp][] = [
     [["--scenes", "3"], /--scenes/],
     [["--interrupt-after", "0"], /--interrupt-after/],
-    [["--model", "yolo"], /Expected "smoke", "slicvit" or "owlvit" for --model but received "yolo"/],
+    [
+      ["--model", "yolo"],
+      /Expected "smoke", "slicvit", "owlvit" or "regionclip" for --model but received "yolo"/,
+    ],
     [["--model", "slicvit", "--weights", "w", "--vocab", "v", "--seed", "1"], /--seed/],
     [["--model", "owlvit", "--weights", "w", "--config", "c", "--vocab", "v", "--alpha", "1"], /--alpha/],
     [["--option", "novalue"], /key=value/],
