@@ -2,7 +2,13 @@
  * OWL-ViT localizer options: the output mode and its parameters, defaults in one place, resolved and checked
  * once into a frozen object (options → ResolvedOwlVitOptions).
  */
-import { invalidOption } from "../../errors.js";
+import {
+  checkBoolean,
+  checkChoice,
+  checkNumber,
+  checkPositiveInteger,
+  mergeOptions,
+} from "../option-checks.js";
 
 /**
  * `grit`: per query, score threshold → non-maximum suppression → at most `maxBoxes` boxes, best first, clipped
@@ -47,35 +53,15 @@ export const OWLVIT_DEFAULTS: ResolvedOwlVitOptions = Object.freeze({
   truncateQueries: true,
 });
 
-const KNOWN = Object.keys(OWLVIT_DEFAULTS);
-
-function checkNumber(name: string, value: unknown, ok: (v: number) => boolean, expected: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value))
-    throw invalidOption(name, expected, value);
-  return value;
-}
-
-function checkBoolean(name: string, value: unknown): boolean {
-  if (typeof value !== "boolean") throw invalidOption(name, "a boolean", value);
-  return value;
-}
-
 /**
  * Applies the defaults (undefined values count as unset) and checks every option.
  * @throws GritlocError E_INVALID_OPTION naming the option, the expected value and what was received.
  * @example resolveOwlVitOptions({ mode: "hf" }).scoreThreshold // 0.1
  */
 export function resolveOwlVitOptions(options: OwlVitOptions = {}): ResolvedOwlVitOptions {
-  if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
-  const set: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (!KNOWN.includes(key)) throw invalidOption(`options.${key}`, `one of ${KNOWN.join(", ")}`, key);
-    if (value !== undefined) set[key] = value;
-  }
-  const o = { ...OWLVIT_DEFAULTS, ...set } as Record<keyof ResolvedOwlVitOptions, unknown>;
-  if (o.mode !== "grit" && o.mode !== "hf") throw invalidOption("mode", '"grit" or "hf"', o.mode);
+  const o = mergeOptions(options, OWLVIT_DEFAULTS);
   return Object.freeze({
-    mode: o.mode,
+    mode: checkChoice("mode", o.mode, ["grit", "hf"] as const),
     scoreThreshold: checkNumber(
       "scoreThreshold",
       o.scoreThreshold,
@@ -88,7 +74,7 @@ export function resolveOwlVitOptions(options: OwlVitOptions = {}): ResolvedOwlVi
       (v) => v > 0 && v <= 1,
       "a number in (0, 1]",
     ),
-    maxBoxes: checkNumber("maxBoxes", o.maxBoxes, (v) => Number.isInteger(v) && v >= 1, "a positive integer"),
+    maxBoxes: checkPositiveInteger("maxBoxes", o.maxBoxes),
     fallbackToBest: checkBoolean("fallbackToBest", o.fallbackToBest),
     truncateQueries: checkBoolean("truncateQueries", o.truncateQueries),
   });

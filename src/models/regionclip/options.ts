@@ -3,7 +3,14 @@
  * zero-shot LVIS config `CLIP_fast_rcnn_R_50_C4_zsinf.yaml`), resolved and checked once into a frozen object
  * (options → ResolvedRegionClipOptions).
  */
-import { invalidOption } from "../../errors.js";
+import {
+  checkBoolean,
+  checkChoice,
+  checkFraction,
+  checkNumber,
+  checkPositiveInteger,
+  mergeOptions,
+} from "../option-checks.js";
 
 /**
  * Both modes run the GRIT single-query rule (vocabulary contrast; fixture README "GRIT single-query mode"):
@@ -74,57 +81,25 @@ export const REGIONCLIP_DEFAULTS: ResolvedRegionClipOptions = Object.freeze({
   textHeads: null,
 });
 
-const KNOWN = Object.keys(REGIONCLIP_DEFAULTS);
-
-function checkNumber(name: string, value: unknown, ok: (v: number) => boolean, expected: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value))
-    throw invalidOption(name, expected, value);
-  return value;
-}
-
-function checkBoolean(name: string, value: unknown): boolean {
-  if (typeof value !== "boolean") throw invalidOption(name, "a boolean", value);
-  return value;
-}
-
-const positiveInteger = (name: string, value: unknown) =>
-  checkNumber(name, value, (v) => Number.isInteger(v) && v >= 1, "a positive integer");
-
-const fraction = (name: string, value: unknown, lowOpen: boolean) =>
-  checkNumber(
-    name,
-    value,
-    (v) => (lowOpen ? v > 0 : v >= 0) && v <= 1,
-    lowOpen ? "a number in (0, 1]" : "a number in [0, 1]",
-  );
-
 /**
  * Applies the defaults (undefined values count as unset) and checks every option.
  * @throws GritlocError E_INVALID_OPTION naming the option, the expected value and what was received.
  * @example resolveRegionClipOptions({ proposals: 300 }).scoreThreshold // 0.02
  */
 export function resolveRegionClipOptions(options: RegionClipOptions = {}): ResolvedRegionClipOptions {
-  if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
-  const set: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (!KNOWN.includes(key)) throw invalidOption(`options.${key}`, `one of ${KNOWN.join(", ")}`, key);
-    if (value !== undefined) set[key] = value;
-  }
-  const o = { ...REGIONCLIP_DEFAULTS, ...set } as Record<keyof ResolvedRegionClipOptions, unknown>;
-  if (o.mode !== "grit" && o.mode !== "reference")
-    throw invalidOption("mode", '"grit" or "reference"', o.mode);
+  const o = mergeOptions(options, REGIONCLIP_DEFAULTS);
   return Object.freeze({
-    mode: o.mode,
-    scoreThreshold: fraction("scoreThreshold", o.scoreThreshold, false),
-    nmsIouThreshold: fraction("nmsIouThreshold", o.nmsIouThreshold, true),
-    detectionsPerImage: positiveInteger("detectionsPerImage", o.detectionsPerImage),
-    rpnNmsIouThreshold: fraction("rpnNmsIouThreshold", o.rpnNmsIouThreshold, true),
-    rpnPreNmsTopK: positiveInteger("rpnPreNmsTopK", o.rpnPreNmsTopK),
-    proposals: positiveInteger("proposals", o.proposals),
-    roiChunkSize: positiveInteger("roiChunkSize", o.roiChunkSize),
+    mode: checkChoice("mode", o.mode, ["grit", "reference"] as const),
+    scoreThreshold: checkFraction("scoreThreshold", o.scoreThreshold),
+    nmsIouThreshold: checkFraction("nmsIouThreshold", o.nmsIouThreshold, false),
+    detectionsPerImage: checkPositiveInteger("detectionsPerImage", o.detectionsPerImage),
+    rpnNmsIouThreshold: checkFraction("rpnNmsIouThreshold", o.rpnNmsIouThreshold, false),
+    rpnPreNmsTopK: checkPositiveInteger("rpnPreNmsTopK", o.rpnPreNmsTopK),
+    proposals: checkPositiveInteger("proposals", o.proposals),
+    roiChunkSize: checkPositiveInteger("roiChunkSize", o.roiChunkSize),
     minScore: checkNumber("minScore", o.minScore, (v) => v >= 0, "a number ≥ 0"),
-    maxBoxes: positiveInteger("maxBoxes", o.maxBoxes),
+    maxBoxes: checkPositiveInteger("maxBoxes", o.maxBoxes),
     fallbackToBest: checkBoolean("fallbackToBest", o.fallbackToBest),
-    textHeads: o.textHeads === null ? null : positiveInteger("textHeads", o.textHeads),
+    textHeads: o.textHeads === null ? null : checkPositiveInteger("textHeads", o.textHeads),
   });
 }

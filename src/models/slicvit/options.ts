@@ -3,6 +3,7 @@
  * configuration used on GRIT, design §3), resolved and checked once into a frozen object.
  */
 import { invalidOption } from "../../errors.js";
+import { checkChoice, checkNumber, checkPositiveInteger, mergeOptions } from "../option-checks.js";
 
 export interface SlicVitOptions {
   /** Box-search area penalty. @default 0.75 */
@@ -40,25 +41,13 @@ export const SLICVIT_DEFAULTS: ResolvedSlicVitOptions = Object.freeze({
   mode: "paper",
 });
 
-const KNOWN = new Set(Object.keys(SLICVIT_DEFAULTS));
-
-function finite(name: string, value: number, check: (v: number) => boolean, expected: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || !check(value))
-    throw invalidOption(name, expected, value);
-  return value;
-}
-
 /**
- * Applies defaults and checks every option.
+ * Applies defaults (undefined values count as unset) and checks every option.
  * @throws GritlocError E_INVALID_OPTION naming the option, the expected value and what was received.
  * @example resolveSlicVitOptions({ nSegments: [100, 200] }).alpha // 0.75
  */
 export function resolveSlicVitOptions(options: SlicVitOptions = {}): ResolvedSlicVitOptions {
-  if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw invalidOption(`options.${key}`, `one of ${[...KNOWN].join(", ")}`, key);
-  }
-  const o = { ...SLICVIT_DEFAULTS, ...options };
+  const o = mergeOptions(options, SLICVIT_DEFAULTS);
   const nSegments = o.nSegments;
   if (
     !Array.isArray(nSegments) ||
@@ -67,17 +56,20 @@ export function resolveSlicVitOptions(options: SlicVitOptions = {}): ResolvedSli
   ) {
     throw invalidOption("nSegments", "a non-empty list of positive integers", nSegments);
   }
-  if (o.aggregation !== "mean") throw invalidOption("aggregation", '"mean"', o.aggregation);
-  if (o.mode !== "paper") throw invalidOption("mode", '"paper"', o.mode);
   return Object.freeze({
-    alpha: finite("alpha", o.alpha, (v) => v >= 0, "a finite number ≥ 0"),
-    temperature: finite("temperature", o.temperature, (v) => v > 0, "a positive number"),
+    alpha: checkNumber("alpha", o.alpha, (v) => v >= 0, "a finite number ≥ 0"),
+    temperature: checkNumber("temperature", o.temperature, (v) => v > 0, "a positive number"),
     nSegments: Object.freeze([...nSegments]),
-    compactness: finite("compactness", o.compactness, (v) => v > 0, "a positive number"),
-    sigma: finite("sigma", o.sigma, (v) => v >= 0, "a number ≥ 0"),
-    upsample: finite("upsample", o.upsample, (v) => Number.isInteger(v) && v >= 1, "a positive integer"),
-    startBlock: finite("startBlock", o.startBlock, (v) => Number.isInteger(v) && v >= 0, "an integer ≥ 0"),
-    aggregation: o.aggregation,
-    mode: o.mode,
+    compactness: checkNumber("compactness", o.compactness, (v) => v > 0, "a positive number"),
+    sigma: checkNumber("sigma", o.sigma, (v) => v >= 0, "a number ≥ 0"),
+    upsample: checkPositiveInteger("upsample", o.upsample),
+    startBlock: checkNumber(
+      "startBlock",
+      o.startBlock,
+      (v) => Number.isInteger(v) && v >= 0,
+      "an integer ≥ 0",
+    ),
+    aggregation: checkChoice("aggregation", o.aggregation, ["mean"] as const),
+    mode: checkChoice("mode", o.mode, ["paper"] as const),
   });
 }

@@ -40,3 +40,7 @@ test("every option is checked with a message naming it", () => {
   for (const [options, message] of bad)
     assert.throws(() => resolveSlicVitOptions(options), message, JSON.stringify(options));
 });
+
+test("an option given as undefined counts as unset", () => {
+  assert.equal(resolveSlicVitOptions({ alpha: undefined, sigma: 1 }).alpha, SLICVIT_DEFAULTS.alpha);
+});
