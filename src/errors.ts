@@ -84,3 +84,14 @@ export function invalidOption(name: string, expected: string, actual: unknown): 
     `Expected ${expected} for ${name} but received ${describe(actual)}`,
   );
 }
+
+/**
+ * Allowed values for an error message, quoted: `"a"`, `"a" or "b"`, `"a", "b" or "c"`.
+ * @example quotedChoices(["grit", "hf"]) // '"grit" or "hf"'
+ */
+export function quotedChoices(choices: readonly string[]): string {
+  const quoted = choices.map((c) => `"${c}"`);
+  return quoted.length <= 1
+    ? quoted.join("")
+    : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+}

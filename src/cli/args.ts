@@ -3,7 +3,7 @@
  * values, missing required flags and conflicting flags become E_INVALID_OPTION errors that name the flag.
  */
 import { parseArgs } from "node:util";
-import { GritlocError, invalidOption } from "../errors.js";
+import { GritlocError, invalidOption, quotedChoices } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";
 
 export type FlagSpec = Record<
@@ -125,11 +125,41 @@ export function conflictingFlags(first: string, second: string): GritlocError {
  */
 export function parseChoiceFlag<C extends string>(value: string, flag: string, choices: readonly C[]): C {
   if ((choices as readonly string[]).includes(value)) return value as C;
-  const quoted = choices.map((c) => `"${c}"`);
-  const expected =
-    quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
-  const { message } = invalidOption(`--${flag}`, expected, value);
+  const { message } = invalidOption(`--${flag}`, quotedChoices(choices), value);
   throw new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(value, choices, (c) => `"${c}"`)}`);
+}
+
+/**
+ * A subcommand's action (its first positional, e.g. `build` in `gritloc gt build`), or an error that lists the
+ * actions and suggests the closest; `extra` positionals after the action are refused.
+ * @example
+ * parseAction(["verify"], "setup", ["grit", "verify"]); // "verify"
+ */
+export function parseAction<A extends string>(
+  positionals: readonly string[],
+  command: string,
+  actions: readonly A[],
+): A {
+  const [action, ...extra] = positionals;
+  const expected = quotedChoices(actions);
+  if (action === undefined)
+    throw new GritlocError(
+      "E_INVALID_OPTION",
+      `gritloc ${command} needs an action: ${expected}. ${HELP_HINT}`,
+    );
+  if (!(actions as readonly string[]).includes(action)) {
+    const hint = didYouMean(action, actions, (a) => `'gritloc ${command} ${a}'`);
+    throw new GritlocError(
+      "E_INVALID_OPTION",
+      `unknown action "${action}" for gritloc ${command} (expected ${expected}).${hint}`,
+    );
+  }
+  if (extra.length > 0)
+    throw new GritlocError(
+      "E_INVALID_OPTION",
+      `gritloc ${command} ${action} takes flags only, but received "${extra.join(" ")}". ${HELP_HINT}`,
+    );
+  return action as A;
 }
 
 /**
@@ -148,8 +178,10 @@ export function parseChoiceListFlag<C extends string>(
     .map((s) => s.trim())
     .filter((s) => s !== "");
   for (const s of list) {
-    if (!(choices as readonly string[]).includes(s))
-      throw invalidOption(`--${flag}`, `a comma list of ${choices.join(", ")}`, s);
+    if (!(choices as readonly string[]).includes(s)) {
+      const { message } = invalidOption(`--${flag}`, `a comma list of ${choices.join(", ")}`, s);
+      throw new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(s, choices, (c) => `"${c}"`)}`);
+    }
   }
   return list as C[];
 }

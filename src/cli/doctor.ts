@@ -6,9 +6,8 @@
 import { formatDoctorLines } from "../doctor/doctor-lines.js";
 import { FAMILY_PROBES, type ModelFamily } from "../doctor/family-probes.js";
 import { type DoctorOptions, type DoctorReport, runDoctor } from "../doctor/run-doctor.js";
-import { invalidOption } from "../errors.js";
-import type { Precision, ProviderRequest } from "../onnx/session.js";
-import { parseFlagsOnly, parseIntegerFlag } from "./args.js";
+import { PROVIDER_REQUESTS, type Precision } from "../onnx/session.js";
+import { parseChoiceFlag, parseFlagsOnly, parseIntegerFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const spec = {
@@ -22,22 +21,19 @@ const spec = {
   json: { type: "boolean" },
 } as const;
 
-const FAMILIES = Object.keys(FAMILY_PROBES).join("|");
+const FAMILIES = Object.keys(FAMILY_PROBES) as ModelFamily[];
 
 /** Flags → the options object `runDoctor` takes, and whether to print JSON (exported for tests). */
 export function parseDoctorFlags(argv: readonly string[]): { options: DoctorOptions; json: boolean } {
   const flags = parseFlagsOnly(argv, spec);
-  const { provider, precision } = flags;
-  if (provider !== undefined && !["auto", "cpu", "cuda"].includes(provider))
-    throw invalidOption("--provider", '"auto", "cpu" or "cuda"', provider);
-  if (precision !== undefined && !["fp16", "fp32"].includes(precision))
-    throw invalidOption("--precision", '"fp16" or "fp32"', precision);
-  if (flags.model !== undefined && !Object.hasOwn(FAMILY_PROBES, flags.model))
-    throw invalidOption("--model", `one of ${FAMILIES.replaceAll("|", ", ")}`, flags.model);
+  const choice = <C extends string>(flag: "provider" | "precision" | "model", choices: readonly C[]) => {
+    const value = flags[flag];
+    return value === undefined ? undefined : parseChoiceFlag(value, flag, choices);
+  };
   const optional = {
-    model: flags.model as ModelFamily | undefined,
-    provider: provider as ProviderRequest | undefined,
-    precision: precision as Precision | undefined,
+    model: choice("model", FAMILIES),
+    provider: choice("provider", PROVIDER_REQUESTS),
+    precision: choice<Precision>("precision", ["fp16", "fp32"]),
     full: flags.full === true ? true : undefined,
     samples: flags.samples === undefined ? undefined : parseIntegerFlag(flags.samples, "samples", { min: 1 }),
     threads: flags.threads === undefined ? undefined : parseIntegerFlag(flags.threads, "threads", { min: 1 }),
@@ -57,7 +53,7 @@ export function doctorJson(report: DoctorReport): string {
 export const doctorCommand: CliCommand = {
   summary:
     "Check the setup: versions, GPU, CUDA provider, each model family on it, and how fast a run will be",
-  usage: `Usage: gritloc doctor [--model ${FAMILIES}] [--provider P] [--precision P] [--full] [--json]
+  usage: `Usage: gritloc doctor [--model ${FAMILIES.join("|")}] [--provider P] [--precision P] [--full] [--json]
                       [--samples N] [--threads N] [--work-dir DIR]
 
 Says in one pass/warn/fail line each: the Node, onnxruntime-node and gritloc versions; the GPU (nvidia-smi); whether

@@ -2,12 +2,18 @@
  * `gritloc gt build`: flags → `buildGroundTruth`, download progress drawn like `gritloc setup`, and the
  * per-source, per-id-layout summary of gt-report.json on stdout.
  */
-import { invalidOption } from "../errors.js";
 import { buildGroundTruth } from "../gt/build-ground-truth.js";
 import { formatGtReport } from "../gt/gt-report.js";
 import { DEFAULT_GT_RULES, GT_RULE_CHOICES, type GtRules } from "../gt/gt-rules.js";
 import { GT_SOURCES } from "../gt/sample-id-layout.js";
-import { parseChoiceListFlag, parseCommandArgs, parseOptionFlags, requireFlag } from "./args.js";
+import {
+  parseAction,
+  parseChoiceFlag,
+  parseChoiceListFlag,
+  parseCommandArgs,
+  parseOptionFlags,
+  requireFlag,
+} from "./args.js";
 import type { CliCommand } from "./command.js";
 import { ProgressView } from "./setup.js";
 
@@ -63,12 +69,8 @@ ${ruleRows()}
 
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs(argv, spec);
-    const [action, ...extra] = positionals;
-    if (action !== "build" || extra.length > 0)
-      throw invalidOption("arguments", 'the action "build" and flags', positionals.join(" "));
-    const subset = requireFlag(flags.subset, "subset");
-    if (subset !== "ablation" && subset !== "test")
-      throw invalidOption("--subset", '"ablation" or "test"', subset);
+    parseAction(positionals, "gt", ["build"]);
+    const subset = parseChoiceFlag(requireFlag(flags.subset, "subset"), "subset", ["ablation", "test"]);
     const sources =
       flags.sources === undefined ? undefined : parseChoiceListFlag(flags.sources, "sources", GT_SOURCES);
     const rules = parseRuleFlags(flags.rule);

@@ -2,9 +2,8 @@
  * `gritloc kernel install`: flags → `installKernel` → the registered tslab kernelspec, and the JUPYTER_PATH to
  * export so Jupyter (or the Colab bridge) finds it.
  */
-import { invalidOption } from "../errors.js";
 import { type InstalledKernel, installKernel } from "../kernel/install-kernel.js";
-import { parseCommandArgs } from "./args.js";
+import { parseAction, parseCommandArgs } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const spec = {
@@ -49,9 +48,7 @@ notebooks resolve \`import … from "gritloc"\` to its dist/ (run \`npm run buil
 
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs(argv, spec);
-    const [action, ...extra] = positionals;
-    if (action !== "install") throw invalidOption("action", '"install" (gritloc kernel install)', action);
-    if (extra.length > 0) throw invalidOption("arguments", "flags only after install", extra.join(" "));
+    parseAction(positionals, "kernel", ["install"]);
     const kernel = await installKernel({
       ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
       ...(flags.python === undefined ? {} : { python: flags.python }),

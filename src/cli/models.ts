@@ -5,8 +5,8 @@
 import { invalidOption } from "../errors.js";
 import { installModel } from "../models/install-model.js";
 import { writeSmokeModel } from "../models/smoke/write-smoke-model.js";
-import type { ProviderRequest } from "../onnx/session.js";
-import { parseCommandArgs, parseIntegerFlag } from "./args.js";
+import { PROVIDER_REQUESTS } from "../onnx/session.js";
+import { parseAction, parseChoiceFlag, parseCommandArgs, parseIntegerFlag } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const spec = {
@@ -39,7 +39,8 @@ export const modelsCommand: CliCommand = {
 
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs(argv, spec);
-    const [action, name, ...extra] = positionals;
+    const action = parseAction(positionals.slice(0, 1), "models", ["smoke", "fetch"]);
+    const [, name, ...extra] = positionals;
     if (action === "smoke") {
       if (name !== undefined) throw invalidOption("arguments", "no positional arguments after 'smoke'", name);
       const seed = flags.seed === undefined ? 0 : parseIntegerFlag(flags.seed, "seed", { min: 0 });
@@ -51,38 +52,37 @@ export const modelsCommand: CliCommand = {
       io.stdout(`${written.weights}\n${written.config}\n`);
       return 0;
     }
-    if (action === "fetch") {
-      if (name === undefined || extra.length > 0)
-        throw invalidOption("arguments", "one model name after 'fetch'", positionals.join(" "));
-      const installed = await installModel(ALIASES[name] ?? name, {
-        ...(flags.dir === undefined ? {} : { dir: flags.dir }),
-        ...(flags.manifest === undefined ? {} : { manifest: flags.manifest }),
-        runtime: {
-          ...(flags.provider === undefined ? {} : { provider: flags.provider as ProviderRequest }),
-          ...(flags["cache-dir"] === undefined ? {} : { cacheDir: flags["cache-dir"] }),
-        },
-        onProgress: (e) => {
-          if (e.type === "download-start")
-            io.stderr(
-              `${e.role}: ${e.url}${e.resumeFrom > 0 ? ` (resuming at byte ${e.resumeFrom})` : ""}\n`,
-            );
-          else if (e.type === "download-progress" && io.isTty && e.total !== null)
-            io.stderr(`\r${e.role}: ${((100 * e.bytes) / e.total).toFixed(1)}%`);
-          else if (e.type === "download-retry")
-            io.stderr(`${e.role}: attempt ${e.attempt} failed (${e.reason}); retrying\n`);
-          else if (e.type === "download-done")
-            io.stderr(
-              `${io.isTty ? "\r" : ""}${e.role}: ${e.reused ? "already present" : "downloaded"} (${e.size} bytes)\n`,
-            );
-        },
-      });
-      for (const [role, path] of Object.entries(installed.files)) io.stdout(`${role}: ${path}\n`);
-      if (installed.info !== undefined)
-        io.stdout(
-          `graphs ready (${installed.info.provider}), ${installed.info.paramsInMillions}M parameters\n`,
-        );
-      return 0;
-    }
-    throw invalidOption("action", '"smoke" or "fetch"', action);
+    if (name === undefined || extra.length > 0)
+      throw invalidOption("arguments", "one model name after 'fetch'", positionals.join(" "));
+    const provider =
+      flags.provider === undefined
+        ? undefined
+        : parseChoiceFlag(flags.provider, "provider", PROVIDER_REQUESTS);
+    const installed = await installModel(ALIASES[name] ?? name, {
+      ...(flags.dir === undefined ? {} : { dir: flags.dir }),
+      ...(flags.manifest === undefined ? {} : { manifest: flags.manifest }),
+      runtime: {
+        ...(provider === undefined ? {} : { provider }),
+        ...(flags["cache-dir"] === undefined ? {} : { cacheDir: flags["cache-dir"] }),
+      },
+      onProgress: (e) => {
+        if (e.type === "download-start")
+          io.stderr(`${e.role}: ${e.url}${e.resumeFrom > 0 ? ` (resuming at byte ${e.resumeFrom})` : ""}\n`);
+        else if (e.type === "download-progress" && io.isTty && e.total !== null)
+          io.stderr(`\r${e.role}: ${((100 * e.bytes) / e.total).toFixed(1)}%`);
+        else if (e.type === "download-retry")
+          io.stderr(`${e.role}: attempt ${e.attempt} failed (${e.reason}); retrying\n`);
+        else if (e.type === "download-done")
+          io.stderr(
+            `${io.isTty ? "\r" : ""}${e.role}: ${e.reused ? "already present" : "downloaded"} (${e.size} bytes)\n`,
+          );
+      },
+    });
+    for (const [role, path] of Object.entries(installed.files)) io.stdout(`${role}: ${path}\n`);
+    if (installed.info !== undefined)
+      io.stdout(
+        `graphs ready (${installed.info.provider}), ${installed.info.paramsInMillions}M parameters\n`,
+      );
+    return 0;
   },
 };

@@ -2,10 +2,16 @@
  * `gritloc proxy build`: flags → `buildProxy`, with setup's progress bars and a summary of what was written
  * (counts per source and partition, shortfalls, missing images). Exits 1 when samples were left out.
  */
-import { invalidOption } from "../errors.js";
 import { buildProxy } from "../proxy/build-proxy.js";
 import type { ProxyReport } from "../proxy/proxy-report.js";
-import { parseCommandArgs, parseIntegerFlag, parseNumberFlag, requireFlag } from "./args.js";
+import {
+  parseAction,
+  parseChoiceFlag,
+  parseCommandArgs,
+  parseIntegerFlag,
+  parseNumberFlag,
+  requireFlag,
+} from "./args.js";
 import type { CliCommand } from "./command.js";
 import { parseRuleFlags } from "./gt.js";
 import { ProgressView } from "./setup.js";
@@ -77,10 +83,8 @@ export const proxyCommand: CliCommand = {
 
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs(argv, spec);
-    if (positionals.length !== 1 || positionals[0] !== "build")
-      throw invalidOption("action", '"build" and flags', positionals.join(" "));
-    const size = flags.size ?? "small";
-    if (size !== "small" && size !== "full") throw invalidOption("--size", '"small" or "full"', size);
+    parseAction(positionals, "proxy", ["build"]);
+    const size = parseChoiceFlag(flags.size ?? "small", "size", ["small", "full"]);
     const number = (name: "negative-fraction" | "distorted-fraction") => {
       const value = flags[name];
       return value === undefined ? undefined : parseNumberFlag(value, name);

@@ -2,7 +2,7 @@
  * Where a model runs, as flags: `--provider --precision --cache-dir` and a threads flag (named per command:
  * `--model-threads` where `--threads` means worker threads) → the RuntimeOptions `createLocalizer` takes.
  */
-import type { PrecisionRequest, ProviderRequest, RuntimeOptions } from "../onnx/session.js";
+import { PROVIDER_REQUESTS, type PrecisionRequest, type RuntimeOptions } from "../onnx/session.js";
 import { type ParsedFlags, parseChoiceFlag, parseIntegerFlag } from "./args.js";
 import type { FlagRow } from "./flag-rows.js";
 
@@ -25,7 +25,6 @@ export function runtimeFlagRows(threadsFlag: string): FlagRow[] {
 
 export type RuntimeFlags = Partial<ParsedFlags<typeof RUNTIME_FLAG_SPEC>>;
 
-const PROVIDERS: readonly ProviderRequest[] = ["auto", "cpu", "cuda"];
 const PRECISIONS: readonly PrecisionRequest[] = ["auto", "fp32", "fp16"];
 
 /**
@@ -43,7 +42,7 @@ export function runtimeFromFlags<T extends string>(
   return {
     ...(flags.provider === undefined
       ? {}
-      : { provider: parseChoiceFlag(flags.provider, "provider", PROVIDERS) }),
+      : { provider: parseChoiceFlag(flags.provider, "provider", PROVIDER_REQUESTS) }),
     ...(flags.precision === undefined
       ? {}
       : { precision: parseChoiceFlag(flags.precision, "precision", PRECISIONS) }),

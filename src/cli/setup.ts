@@ -10,8 +10,14 @@ import { setupGrit } from "../data/setup-grit.js";
 import { type SetupReport, setupReportPath } from "../data/setup-report.js";
 import { verifyGritImages } from "../data/verify-grit-images.js";
 import type { SourceCheck } from "../data/verify-images.js";
-import { invalidOption } from "../errors.js";
-import { parseChoiceListFlag, parseCommandArgs, parseIntegerFlag, requireFlag } from "./args.js";
+import {
+  parseAction,
+  parseChoiceFlag,
+  parseChoiceListFlag,
+  parseCommandArgs,
+  parseIntegerFlag,
+  requireFlag,
+} from "./args.js";
 import type { CliCommand, CliIo } from "./command.js";
 
 const spec = {
@@ -259,9 +265,7 @@ export const setupCommand: CliCommand = {
 
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs(argv, spec);
-    const [action, ...extra] = positionals;
-    if (extra.length > 0)
-      throw invalidOption("arguments", "one action (grit or verify) and flags", positionals.join(" "));
+    const action = parseAction(positionals, "setup", ["grit", "verify"]);
     const concurrency =
       flags.concurrency === undefined
         ? undefined
@@ -271,11 +275,8 @@ export const setupCommand: CliCommand = {
     let report: SetupReport;
     try {
       if (action === "grit") {
-        const subset = requireFlag(flags.subset, "subset");
-        if (subset !== "ablation" && subset !== "test")
-          throw invalidOption("--subset", '"ablation" or "test"', subset);
-        const task = flags.task ?? "localization";
-        if (task !== "localization") throw invalidOption("--task", '"localization"', task);
+        const subset = parseChoiceFlag(requireFlag(flags.subset, "subset"), "subset", ["ablation", "test"]);
+        const task = parseChoiceFlag(flags.task ?? "localization", "task", ["localization"]);
         const sources =
           flags.sources === undefined
             ? undefined
@@ -290,7 +291,7 @@ export const setupCommand: CliCommand = {
           ...(concurrency === undefined ? {} : { concurrency }),
           onEvent: (e) => view.handle(e),
         });
-      } else if (action === "verify") {
+      } else {
         report = await verifyGritImages({
           root,
           samples: requireFlag(flags.samples, "samples"),
@@ -298,8 +299,6 @@ export const setupCommand: CliCommand = {
           ...(concurrency === undefined ? {} : { concurrency }),
           onEvent: (e) => view.handle(e),
         });
-      } else {
-        throw invalidOption("action", '"grit" or "verify"', action);
       }
     } finally {
       view.stop();

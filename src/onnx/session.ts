@@ -13,7 +13,8 @@ import { encodeModel } from "./model-writer.js";
 
 const log = createLogger("onnx");
 
-export type ProviderRequest = "auto" | "cpu" | "cuda";
+export const PROVIDER_REQUESTS = ["auto", "cpu", "cuda"] as const;
+export type ProviderRequest = (typeof PROVIDER_REQUESTS)[number];
 export type PrecisionRequest = "auto" | "fp32" | "fp16";
 export type Provider = "cpu" | "cuda";
 export type Precision = "fp32" | "fp16";

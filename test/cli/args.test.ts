@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   conflictingFlags,
+  parseAction,
   parseChoiceFlag,
   parseChoiceListFlag,
   parseFlagsOnly,
@@ -42,6 +43,10 @@ test("a comma list flag keeps its trimmed, non-blank items and names the first o
   assert.throws(
     () => parseChoiceListFlag("coco,vg,x", "sources", choices),
     /Expected a comma list of coco, nyuv2, open_images for --sources but received "vg"/,
+  );
+  assert.throws(
+    () => parseChoiceListFlag("coco,nyu2", "sources", choices),
+    /received "nyu2".*Did you mean "nyuv2"\?/,
   );
 });
 
@@ -92,5 +97,20 @@ test("requireFlag, conflictingFlags and parseChoiceFlag name the flags in plain 
   assert.throws(() => parseChoiceFlag("tial", "end", ["head", "tail"]), {
     code: "E_INVALID_OPTION",
     message: 'Expected "head" or "tail" for --end but received "tial" of type string. Did you mean "tail"?',
+  });
+});
+
+test("an action is checked like a flag: missing, unknown (with a did-you-mean) or followed by stray words", () => {
+  assert.equal(parseAction(["verify"], "setup", ["grit", "verify"]), "verify");
+  assert.throws(() => parseAction([], "setup", ["grit", "verify"]), {
+    code: "E_INVALID_OPTION",
+    message: 'gritloc setup needs an action: "grit" or "verify". Run with --help for usage.',
+  });
+  assert.throws(() => parseAction(["biuld"], "gt", ["build"]), {
+    code: "E_INVALID_OPTION",
+    message: `unknown action "biuld" for gritloc gt (expected "build"). Did you mean 'gritloc gt build'?`,
+  });
+  assert.throws(() => parseAction(["build", "now"], "proxy", ["build"]), {
+    message: 'gritloc proxy build takes flags only, but received "now". Run with --help for usage.',
   });
 });

@@ -105,7 +105,10 @@ test("usage errors exit 2 with the flag named; --help lists every rule with its 
   );
   const action = captureIo();
   assert.equal(await main(["gt", "rebuild", "--root", "x"], action), 2);
-  assert.match(action.err.join(""), /the action "build" and flags/);
+  assert.match(
+    action.err.join(""),
+    /unknown action "rebuild" for gritloc gt \(expected "build"\)\. Did you mean 'gritloc gt build'\?/,
+  );
   const sources = captureIo();
   assert.equal(await main([...base(), "--sources", "coco"], sources), 2);
   assert.match(sources.err.join(""), /a comma list of open_images, nyuv2 for --sources/);

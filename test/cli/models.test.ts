@@ -113,8 +113,13 @@ test("gritloc models fetch downloads from a manifest's URLs (127.0.0.1 here) and
 
 test("models usage errors name what is wrong", async () => {
   const cases: [string[], RegExp][] = [
-    [["models"], /Expected "smoke" or "fetch" for action but received undefined/],
-    [["models", "train"], /Expected "smoke" or "fetch" for action but received "train"/],
+    [["models"], /gritloc models needs an action: "smoke" or "fetch"\./],
+    [["models", "train"], /unknown action "train" for gritloc models \(expected "smoke" or "fetch"\)/],
+    [["models", "fetc", "clip-vit-l14"], /Did you mean 'gritloc models fetch'\?/],
+    [
+      ["models", "fetch", "clip-vit-l14", "--provider", "gpu"],
+      /Expected "auto", "cpu" or "cuda" for --provider/,
+    ],
     [["models", "fetch"], /Expected one model name after 'fetch'/],
     [["models", "smoke", "--seed", "x"], /Expected an integer ≥ 0 for --seed but received "x"/],
   ];

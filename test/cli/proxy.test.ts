@@ -110,10 +110,16 @@ test("gritloc proxy build --size small → infer --model smoke → merge → sco
 test("gritloc proxy refuses an unknown action, size, a rule without a value or a contradicting rule", async () => {
   const action = captureIo();
   assert.equal(await main(["proxy", "make", "--root", dir], action), 2);
-  assert.match(action.err.join(""), /E_INVALID_OPTION.*Expected "build" and flags for action/);
+  assert.match(
+    action.err.join(""),
+    /E_INVALID_OPTION.*unknown action "make" for gritloc proxy \(expected "build"\)/,
+  );
   const size = captureIo();
   assert.equal(await main(["proxy", "build", "--root", dir, "--size", "huge"], size), 2);
   assert.match(size.err.join(""), /Expected "small" or "full" for --size but received "huge"/);
+  const near = captureIo();
+  assert.equal(await main(["proxy", "build", "--root", dir, "--size", "smal"], near), 2);
+  assert.match(near.err.join(""), /Did you mean "small"\?/);
   const rule = captureIo();
   assert.equal(
     await main(["proxy", "build", "--root", dir, "--rule", "openImagesNegatives=no-box"], rule),

@@ -94,11 +94,15 @@ test("setup usage errors exit 2 with the flag named", async () => {
       ["setup", "grit", "--root", dir, "--subset", "test", "--sources", "coco,vg"],
       /Expected a comma list of coco, nyuv2, open_images, distorted for --sources but received "vg"/,
     ],
+    [["setup", "grit", "--root", dir, "--subset", "ablaton"], /Did you mean "ablation"\?/],
     [
       ["setup", "grit", "--root", dir, "--subset", "test", "--task", "vqa"],
       /Expected "localization" for --task but received "vqa"/,
     ],
-    [["setup", "fetch", "--root", dir], /Expected "grit" or "verify" for action but received "fetch"/],
+    [
+      ["setup", "fetch", "--root", dir],
+      /unknown action "fetch" for gritloc setup \(expected "grit" or "verify"\)/,
+    ],
     [
       ["setup", "grit", "--root", dir, "--subset", "test", "--concurrency", "0"],
       /Expected an integer ≥ 1 for --concurrency but received "0"/,
