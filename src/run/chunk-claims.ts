@@ -8,7 +8,7 @@ import type { ClaimRecord, ReleaseRecord } from "./journal-record.js";
 import type { WorkPlan } from "./plan.js";
 import type { RunState } from "./run-state.js";
 import { isClaimPreempted, type LivenessContext, liveClaims } from "./worker-liveness.js";
-import { type ChunkChoice, pickChunk, type WorkerRole } from "./worker-role.js";
+import { type ChunkChoice, ownChunks, pickChunk, type WorkerRole } from "./worker-role.js";
 
 export interface ChunkClaimsConfig {
   readonly workerId: string;
@@ -25,8 +25,11 @@ export interface ChunkClaimsConfig {
 export interface ClaimWorker {
   /** Whether sample `index` (of the plan's samples) still has to be done by this worker. */
   isSampleOpen(index: number): boolean;
-  /** Re-reads the other workers' journals into the shared state. */
-  refresh(): Promise<void>;
+  /**
+   * Re-reads the other workers' journals into the shared state; with `list`, lists the folder for new journals
+   * first even when a listing is not due yet.
+   */
+  refresh(list?: boolean): Promise<void>;
   /** Appends a record to this worker's journal (and to the shared state). */
   record(record: ClaimRecord | ReleaseRecord): void;
   /** Makes the records appended so far visible to other workers. */
@@ -44,6 +47,8 @@ export class ChunkClaims {
   private readonly reserved: number[] = [];
   /** Recent delays (ms) between another worker writing a claim and this worker seeing it. */
   private readonly lags: number[] = [];
+  /** Whether the folder was listed when the picks first left this worker's own part of the plan. */
+  private listedBeyondOwn = false;
 
   constructor(
     private readonly config: ChunkClaimsConfig,
@@ -80,6 +85,14 @@ export class ChunkClaims {
             last = choice;
             break;
           }
+          if (!this.listedBeyondOwn && !this.isOwnChunk(choice.chunk)) {
+            // Listing is rate-limited (slow on Drive), so a worker that started just after this one listed the
+            // folder can still be unseen here: its claims and results too. List once before taking work from
+            // another worker's part of the plan, then pick again with what that shows.
+            this.listedBeyondOwn = true;
+            await this.worker.refresh(true);
+            continue;
+          }
           this.own.add(choice.chunk);
           this.worker.record({ type: "claim", chunk: choice.chunk, at: Date.now() });
           this.reserved.push(choice.chunk);
@@ -97,6 +110,11 @@ export class ChunkClaims {
       }
       if (this.isChunkOpen(next)) return next;
     }
+  }
+
+  private isOwnChunk(chunk: number): boolean {
+    const [start, end] = ownChunks(this.config.role, this.plan.chunks.length);
+    return chunk >= start && chunk < end;
   }
 
   private isChunkOpen(chunk: number): boolean {

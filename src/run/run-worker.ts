@@ -203,7 +203,7 @@ class InferenceWorker {
     const claimsConfig = { workerId, role, leaseMs, maxClaimAhead, chunkSize: this.manifest.chunkSize };
     this.claims = new ChunkClaims(claimsConfig, this.state, this.plan, {
       isSampleOpen: (i) => this.status[i] === OPEN,
-      refresh: () => this.refresh(),
+      refresh: (list) => this.refresh(list),
       record: (record) => this.record(record),
       flush: () => this.writer.flush(),
       liveness: () => this.liveness(),
@@ -244,6 +244,9 @@ class InferenceWorker {
       at: Date.now(),
     });
     await this.writer.flush();
+    // Workers started together may each have listed the folder before the others' journals existed; of any
+    // two, the one that created its journal later sees the other's now.
+    await this.reader.list();
     this.started = true;
     this.emit({
       type: "start",

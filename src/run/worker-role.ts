@@ -40,6 +40,16 @@ export function shardRange(index: number, count: number, chunkCount: number): [n
   return [Math.floor(((index - 1) * chunkCount) / count), Math.floor((index * chunkCount) / count)];
 }
 
+/**
+ * Chunk indices [start, end) that `role` works on before it can meet another worker: its shard range, or its
+ * half of the plan for head and tail (the other end's worker is expected in the other half).
+ */
+export function ownChunks(role: WorkerRole, chunkCount: number): [number, number] {
+  if (role.kind === "shard") return shardRange(role.index, role.count, chunkCount);
+  const middle = Math.ceil(chunkCount / 2);
+  return role.kind === "head" ? [0, middle] : [middle, chunkCount];
+}
+
 /** What a worker should do next. */
 export type ChunkChoice =
   | { readonly kind: "claim"; readonly chunk: number }
