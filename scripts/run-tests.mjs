@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ and test/ with Node's test runner and tsx.
 // Node 20 cannot glob test paths itself, so the list is collected here. Extra arguments are passed through
-// (e.g. `npm test -- --test-name-pattern=slic`); paths among them replace the default list.
+// (e.g. `npm test -- --test-name-pattern=slic`); paths among them (files, or folders to search) replace the
+// default list.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -22,7 +23,10 @@ function collect(dir) {
 const args = process.argv.slice(2);
 const paths = args.filter((a) => !a.startsWith("-"));
 const flags = args.filter((a) => a.startsWith("-"));
-const files = paths.length > 0 ? paths : ["src", "test"].flatMap((d) => collect(join(root, d))).sort();
+const expand = (path) => (statSync(path).isDirectory() ? collect(path) : [path]);
+const files = (
+  paths.length > 0 ? paths.flatMap(expand) : ["src", "test"].flatMap((d) => collect(join(root, d)))
+).sort();
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", ...flags, ...files], {
   cwd: root,
   stdio: "inherit",
