@@ -5,10 +5,10 @@
  * checked by test/data/save-like-pil.test.ts), so downstream models see identical inputs.
  */
 import { extname } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { GritlocError } from "../errors.js";
 import { encodeJpeg, encodePng } from "../vision/encode.js";
 import type { RgbImage } from "../vision/image.js";
-import { writeBytesAtomic } from "./write-file-atomic.js";
 
 /** PIL's default JPEG quality (Pillow `JpegImagePlugin`: quality -1 → libjpeg's default 75). */
 export const PIL_DEFAULT_JPEG_QUALITY = 75;
@@ -26,5 +26,5 @@ export async function saveLikePil(image: RgbImage, path: string): Promise<void> 
       `cannot save ${path}: GRIT images are .jpg or .png, not "${ext}". Check the samples file.`,
     );
   }
-  await writeBytesAtomic(path, bytes);
+  await writeFileAtomic(path, bytes);
 }

@@ -4,9 +4,9 @@
  * GRIT root so a later session (or a person) can see what is there without decoding everything again.
  */
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { IMAGE_SOURCES, type ImagePlan, type ImageSource } from "./plan-images.js";
 import type { ImageCheck, SourceCheck } from "./verify-images.js";
-import { writeBytesAtomic } from "./write-file-atomic.js";
 
 /** An archive used by this run, with the values to record in the manifest when `recorded` is false. */
 export interface ReportDownload {
@@ -95,6 +95,6 @@ export function setupReportPath(root: string): string {
 
 export async function writeSetupReport(report: SetupReport): Promise<string> {
   const path = setupReportPath(report.root);
-  await writeBytesAtomic(path, Buffer.from(`${JSON.stringify(report, null, 2)}\n`));
+  await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
   return path;
 }

@@ -5,8 +5,8 @@
  */
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
+import { AtomicFileWriter } from "../atomic-file.js";
 import { GritlocError } from "../errors.js";
-import { AtomicFileWriter } from "./write-file-atomic.js";
 
 export interface TarExtractOptions {
   /** Output path for a member name, or null to skip it. Only regular files are offered. */

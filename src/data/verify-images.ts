@@ -7,12 +7,12 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { decodeImage } from "../vision/decode.js";
 import { PhaseProgress } from "./phase-progress.js";
 import type { ImageSource } from "./plan-images.js";
 import { runPool } from "./run-pool.js";
 import type { SetupEvent } from "./setup-events.js";
-import { writeBytesAtomic } from "./write-file-atomic.js";
 
 export interface SourceCheck {
   readonly referenced: number;
@@ -104,7 +104,7 @@ export async function checkImages(
   );
   progress.end();
   const images = Object.fromEntries([...(await readCache(root)), ...present]);
-  await writeBytesAtomic(cachePath(root), Buffer.from(`${JSON.stringify({ version: 1, images })}\n`));
+  await writeFileAtomic(cachePath(root), `${JSON.stringify({ version: 1, images })}\n`);
   const missingSet = new Set(missing);
   const corruptSet = new Set(corrupt.map((c) => c.imageId));
   const sources = {} as Record<ImageGroup, SourceCheck>;

@@ -7,8 +7,8 @@ import { createReadStream } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import { Inflate } from "fflate";
+import { writeChunksAtomic } from "../atomic-file.js";
 import { GritlocError } from "../errors.js";
-import { writeFileAtomic } from "./write-file-atomic.js";
 
 /** One member as the central directory describes it. */
 export interface ZipEntry {
@@ -203,7 +203,7 @@ export async function extractZipMember(path: string, entry: ZipEntry, outPath: s
         "which the built-in reader does not support. Install unzip and rerun.",
     );
   }
-  await writeFileAtomic(outPath, async (write) => {
+  await writeChunksAtomic(outPath, async (write) => {
     const { crc, length } = await streamMember(path, entry, write);
     if (crc !== entry.crc32 || length !== entry.size) {
       throw new GritlocError(

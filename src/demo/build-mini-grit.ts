@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { invalidOption } from "../errors.js";
-import { writeFileAtomic } from "../grit/atomic-write.js";
 import type { BoxXyxy } from "../grit/box.js";
 import type { GritSample } from "../grit/samples.js";
 import { serializeSamples } from "../grit/serialize-samples.js";

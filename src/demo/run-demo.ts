@@ -7,8 +7,8 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { GritlocError, invalidOption } from "../errors.js";
-import { writeFileAtomic } from "../grit/atomic-write.js";
 import type { GritMetrics } from "../grit/metric.js";
 import { type ScoredPredictionFiles, scorePredictionFiles } from "../grit/score-files.js";
 import type { GritScores } from "../grit/scores.js";

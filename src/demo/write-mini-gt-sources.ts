@@ -9,8 +9,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { writeLabeledMat } from "../data/write-labeled-mat.js";
-import { writeFileAtomic } from "../grit/atomic-write.js";
 import type { GritSample } from "../grit/samples.js";
 import { serializeSamples } from "../grit/serialize-samples.js";
 import { decodeImage } from "../vision/decode.js";

@@ -4,10 +4,10 @@
  * sample, in the samples' order). Nothing is written unless the entries pass `validatePredictions`.
  */
 import { strToU8, zipSync } from "fflate";
+import { writeFileAtomic } from "../atomic-file.js";
 import { GritlocError, invalidOption } from "../errors.js";
 import { createLogger } from "../logger.js";
 import type { Size } from "../vision/image.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { findBoxesOutsideImage, formatBoxesOutsideImage } from "./boxes-outside-image.js";
 import { type SubmissionEntry, serializePredictions } from "./submission.js";
 import { formatPredictionProblems, validatePredictions } from "./validate-predictions.js";

@@ -5,13 +5,13 @@
  * {input, output, meta} layout evaluate.py reads, and `ground-truth/<subset>/gt-report.json`.
  */
 import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { samplesPath } from "../data/fetch-samples.js";
 import { type GritDataManifest, loadGritManifest } from "../data/grit-manifest.js";
 import { sourceOf } from "../data/plan-images.js";
 import { isPresent, type SetupContext, setupContext } from "../data/setup-context.js";
 import type { SetupEvent } from "../data/setup-events.js";
 import { GritlocError, invalidOption } from "../errors.js";
-import { writeFileAtomic } from "../grit/atomic-write.js";
 import { GT_REPORT_NAME } from "../grit/ground-truth-kind.js";
 import { loadSamples } from "../grit/samples.js";
 import { type GroundTruthRecord, serializeGroundTruth } from "./ground-truth-record.js";

@@ -3,8 +3,8 @@
  * `model.onnx.data` with large weights as external data (protobuf caps a message at 2 GiB; ViT-L/14 is 1.2 GB
  * in fp32). External tensors start on 4 KiB boundaries so ONNX Runtime can memory-map them.
  */
-import { open, rename, rm } from "node:fs/promises";
 import { basename } from "node:path";
+import { AtomicFileWriter } from "../atomic-file.js";
 import {
   type AttributeValue,
   checkLength,
@@ -120,7 +120,9 @@ export interface WriteModelOptions {
 
 /**
  * Writes `path` (the graph) and, when any weight is large, `<path>.data`; lazy tensors are produced and
- * written one at a time. Both files appear atomically (written under temporary names, then renamed).
+ * written one at a time. Both files appear atomically, the data file first (the graph names it, so a graph
+ * never stands without its data); on any error neither is left half-written.
+ * @throws GritlocError E_FILE_ACCESS naming the file that cannot be written.
  */
 export async function writeModelFiles(
   model: OnnxModel,
@@ -129,12 +131,10 @@ export async function writeModelFiles(
 ): Promise<void> {
   const threshold = options.externalThresholdBytes ?? 1 << 20;
   const dataPath = `${path}.data`;
-  const tmpData = `${dataPath}.tmp-${process.pid}`;
-  const tmpModel = `${path}.tmp-${process.pid}`;
   const initializers: TensorMessage[] = [];
-  const data = await open(tmpData, "w");
+  let data: AtomicFileWriter | undefined; // opened at the first large weight: small models get no data file
+  let graph: AtomicFileWriter | undefined;
   let offset = 0;
-  let external = false;
   try {
     for (const [name, tensor] of model.initializers) {
       const values = resolveData(name, tensor);
@@ -147,9 +147,10 @@ export async function writeModelFiles(
         });
         continue;
       }
-      external = true;
+      data ??= await AtomicFileWriter.open(dataPath);
       const start = Math.ceil(offset / EXTERNAL_ALIGNMENT) * EXTERNAL_ALIGNMENT;
-      await data.write(bytesOf(values), 0, values.byteLength, start);
+      await data.write(new Uint8Array(start - offset)); // zeros up to the aligned start
+      await data.write(bytesOf(values));
       offset = start + values.byteLength;
       initializers.push({
         name,
@@ -163,16 +164,13 @@ export async function writeModelFiles(
         ],
       });
     }
-  } finally {
-    await data.close();
+    graph = await AtomicFileWriter.open(path);
+    await graph.write(encodeModelMessage(modelMessage(model, initializers)));
+    await data?.commit();
+    await graph.commit();
+  } catch (error) {
+    await data?.abort();
+    await graph?.abort();
+    throw error;
   }
-  const modelFile = await open(tmpModel, "w");
-  try {
-    await modelFile.write(encodeModelMessage(modelMessage(model, initializers)));
-  } finally {
-    await modelFile.close();
-  }
-  if (external) await rename(tmpData, dataPath);
-  else await rm(tmpData);
-  await rename(tmpModel, path);
 }

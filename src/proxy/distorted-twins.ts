@@ -4,7 +4,7 @@
  * files written beside the originals (`<stem>_dist.png|.jpg`). Boxes stay those of the undistorted sample.
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "../grit/atomic-write.js";
+import { writeFileAtomic } from "../atomic-file.js";
 import { decodeImage } from "../vision/decode.js";
 import { CORRUPTION_KINDS, type CorruptionKind, corruptImage, corruptionExtension } from "./corruptions.js";
 import { compare } from "./draw-pairs.js";

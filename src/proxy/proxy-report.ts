@@ -6,9 +6,9 @@
  * depend only on the records, so equal inputs and seed give equal bytes.
  */
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { samplesPath } from "../data/fetch-samples.js";
 import type { ReportDownload } from "../data/setup-report.js";
-import { writeFileAtomic } from "../grit/atomic-write.js";
 import { GT_REPORT_NAME } from "../grit/ground-truth-kind.js";
 import { serializeSamples } from "../grit/serialize-samples.js";
 import { groundTruthDir } from "../gt/build-ground-truth.js";

@@ -4,9 +4,9 @@
  * ids, and optionally localization.json and a GRIT submission zip.
  */
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { sha256File } from "../data/hash-file.js";
 import { GritlocError, invalidOption } from "../errors.js";
-import { writeFileAtomic } from "../grit/atomic-write.js";
 import { loadSamples } from "../grit/samples.js";
 import { type SubmissionEntry, serializePredictions } from "../grit/submission.js";
 import { type GritSubset, writeSubmissionZip } from "../grit/submission-zip.js";

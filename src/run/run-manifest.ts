@@ -2,11 +2,11 @@
  * `<run>/run.json`: what a run folder is bound to (model spec + options hash, samples file + sha256, chunk
  * size). The first worker writes it; every later worker and merge check against it (E_JOURNAL_MISMATCH).
  */
-import { randomBytes } from "node:crypto";
 import { link, open, readFile, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { atomicTempPath } from "../atomic-file.js";
 import { GritlocError } from "../errors.js";
 import { pathExists } from "../path-exists.js";
 
@@ -123,7 +123,7 @@ export async function readRunManifest(runDir: string): Promise<RunManifest> {
 export async function openRunManifest(runDir: string, proposed: RunManifest): Promise<RunManifest> {
   const path = manifestPath(runDir);
   if (!(await pathExists(path))) {
-    const temp = join(runDir, `.run.json.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    const temp = atomicTempPath(path);
     const handle = await open(temp, "w");
     try {
       await handle.writeFile(toWire(proposed));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -55,6 +55,38 @@ test("writeModelFiles moves large weights to 4 KiB-aligned external data that ON
   await session.dispose();
   await writeModelFiles(affineModel(4), join(dir, "small.onnx"));
   assert.ok(!existsSync(join(dir, "small.onnx.data")), "no data file when every weight is inline");
+});
+
+test("writeModelFiles pads external weights to 4 KiB starts; a failing weight leaves no file behind", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "gritloc-onnx-"));
+  const path = join(dir, "padded.onnx");
+  await writeModelFiles(affineModel(64), path, { externalThresholdBytes: 256 });
+  // w (16 KiB) at 0, b at 16,384, then 3,840 zero bytes so that s starts at 20,480.
+  assert.equal(statSync(`${path}.data`).size, 20480 + 256);
+  const session = await OnnxSession.create(path, { provider: "cpu", threads: 1 });
+  const out = await session.run({
+    x: { type: "float32", data: new Float32Array(64).fill(1), dims: [1, 64] },
+  });
+  assert.deepEqual([...out.y.data], new Array(64).fill(3));
+  await session.dispose();
+
+  const g = new GraphBuilder("broken");
+  const x = g.input("x", "float32", [2]);
+  const big = g.initializer("big", { dataType: "float32", dims: [2], data: new Float32Array(2) });
+  const bad = g.initializer("bad", {
+    dataType: "float32",
+    dims: [2],
+    data: () => {
+      throw new Error("weights unreadable");
+    },
+  });
+  g.output(g.node("Add", [g.node("Add", [x, big]), bad]), "y", "float32", [2]);
+  const broken = join(dir, "broken.onnx");
+  await assert.rejects(
+    writeModelFiles(g.build(), broken, { externalThresholdBytes: 4 }),
+    /weights unreadable/,
+  );
+  assert.deepEqual(readdirSync(dir).sort(), ["padded.onnx", "padded.onnx.data"]);
 });
 
 test("the builder rejects reused names, wrong tensor sizes and non-integer int attributes", () => {

@@ -1,8 +1,11 @@
 /**
  * Writes `.safetensors` files (used by tests, `gritloc models smoke` and the benchmark).
- * Named float tensors → file; data is written tensor by tensor.
+ * Named float tensors → file; data is written tensor by tensor. Synchronous on purpose: its callers (random
+ * and smoke model writers, doctor probes, test fixtures) are synchronous, so it cannot use the async
+ * `AtomicFileWriter`; it shares that writer's temp-name rule instead.
  */
-import { closeSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { atomicTempPath } from "../../atomic-file.js";
 import { toFloat16Bits } from "../../onnx/float16.js";
 
 export interface SafetensorsTensor {
@@ -52,14 +55,19 @@ export function writeSafetensors(
   const headerBytes = Buffer.from(json, "utf8");
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(BigInt(headerBytes.length));
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = atomicTempPath(path);
   const fd = openSync(tmp, "w");
   try {
-    writeSync(fd, prefix);
-    writeSync(fd, headerBytes);
-    for (const [, , bytes] of encoded) writeSync(fd, bytes);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, prefix);
+      writeSync(fd, headerBytes);
+      for (const [, , bytes] of encoded) writeSync(fd, bytes);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
   }
-  renameSync(tmp, path);
 }

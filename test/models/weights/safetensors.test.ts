@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -40,6 +40,15 @@ test("written tensors read back exactly in F32 and rounded in F16/BF16, with met
   assert.deepEqual([...file.readFloat32("c")], [1, -2.5, 0.10009765625, 65536, 3.25]);
   assert.deepEqual([...file.readFloat32("scalar")], [7]);
   file.close();
+});
+
+test("a write that fails (a folder where the file should go) leaves no temp file", () => {
+  const folder = join(dir, "in-the-way");
+  mkdirSync(join(folder, "w.safetensors"), { recursive: true });
+  assert.throws(() =>
+    writeSafetensors(join(folder, "w.safetensors"), { a: { shape: [1], data: new Float32Array(1) } }),
+  );
+  assert.deepEqual(readdirSync(folder), ["w.safetensors"]);
 });
 
 test("a missing tensor is an E_WEIGHTS_INVALID error naming the file and the tensor", () => {
