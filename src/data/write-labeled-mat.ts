@@ -4,8 +4,9 @@
  * `instances` (N, W, H) as h5py sees nyu_depth_v2_labeled.mat, and `names` as a cell array of strings
  * (object references to uint16 char arrays under `#refs#`).
  */
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import h5wasm from "h5wasm/node";
+import { writeFileAtomic } from "../atomic-file.js";
 import { invalidOption } from "../errors.js";
 
 /** The content of a labeled .mat; every map is row-major (index y·width + x). */
@@ -120,7 +121,7 @@ export async function writeLabeledMat(path: string, content: LabeledMatContent):
     file.close();
   }
   try {
-    await writeFile(path, Buffer.concat([matHeader(), await readFile(h5)]));
+    await writeFileAtomic(path, Buffer.concat([matHeader(), await readFile(h5)]));
   } finally {
     await rm(h5, { force: true });
   }
