@@ -2,8 +2,9 @@
  * Benchmark: RegionCLIP zero-shot per-image time by stage on CPU (fp32), for the tiny fixture topology
  * (regionclip/) and a seeded random model of real RN50 widths (CLIP RN50 to res5 + attnpool, R50-FPN + RPN;
  * ~65M parameters, scores meaningless) on a 1920×1080 image (→ 1333×750, 1,000 proposals, 1,203 classes).
- * Stages are timed as `RegionClipLocalizer.encodeImage` / `localize` compose them. Prints JSON with the peak
- * RSS of the process.
+ * Stages are timed as `RegionClipLocalizer.encodeImage` / `localize` compose them. Also the one-off cost of a
+ * query outside the vocabulary: its 81 prompts through a random text tower of RN50's size (512 wide, 12 layers;
+ * the localizer caches the embedding per query). Prints JSON with the peak RSS of the process.
  * Run: node --import tsx bench/regionclip.ts [--runs N] [--threads N] [--skip-rn50] [--roi-chunk N]
  */
 
@@ -12,13 +13,16 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { safetensorsWeightReader } from "../src/models/clip/checkpoint.js";
+import { embedConcept } from "../src/models/regionclip/class-embeddings.js";
 import { readClipResNetTopology } from "../src/models/regionclip/clip-resnet-topology.js";
+import { prepareQuery } from "../src/models/regionclip/concept-text.js";
 import { buildCosineModel, runCosines } from "../src/models/regionclip/cosine-graph.js";
 import { generateProposals } from "../src/models/regionclip/generate-proposals.js";
 import { queryClassDetections, referenceLocalization } from "../src/models/regionclip/grit-rule.js";
 import { preprocessRegionClip } from "../src/models/regionclip/preprocess.js";
 import {
   addClipResNet,
+  addClipText,
   addR50Fpn,
   RandomWeights,
   REGIONCLIP_RN50_SIZE,
@@ -26,12 +30,15 @@ import {
 import { RecognitionBranch } from "../src/models/regionclip/recognition-branch.js";
 import { unitRows } from "../src/models/regionclip/region-scores.js";
 import { openRegionClipRpn } from "../src/models/regionclip/rpn-session.js";
+import { RegionClipTextEncoder } from "../src/models/regionclip/text-encoder.js";
 import { randomTensor } from "../src/models/smoke/random-tensor.js";
 import { SafetensorsFile } from "../src/models/weights/safetensors-reader.js";
+import { writeSafetensors } from "../src/models/weights/safetensors-writer.js";
 import { encodeModel } from "../src/onnx/model-writer.js";
 import type { WeightReader } from "../src/onnx/nn/context.js";
 import { type ExecutionChoice, OnnxSession } from "../src/onnx/session.js";
 import { seededUniform } from "../src/seeded-uniform.js";
+import { ClipTokenizer } from "../src/text/clip-tokenizer.js";
 import { decodeImage } from "../src/vision/decode.js";
 import type { RgbImage } from "../src/vision/image.js";
 
@@ -201,9 +208,44 @@ function randomRn50Case(): Case {
   };
 }
 
+/** A query outside the vocabulary: build the text graph once, then embed one new query's 81 prompts per run. */
+async function newQueryEmbedding() {
+  const weights = new RandomWeights(3);
+  addClipText(weights, REGIONCLIP_RN50_SIZE);
+  const path = join(tmp, "regionclip-text.safetensors");
+  writeSafetensors(path, weights.tensors);
+  const file = SafetensorsFile.open(path);
+  const tokenizer = await ClipTokenizer.fromFile(join(fixtures, "clip", "bpe_simple_vocab_16e6.txt.gz"));
+  const [encoder, loadMs] = await timed(() =>
+    RegionClipTextEncoder.load(file, choice, join(tmp, "cache"), { identity: "bench-random-text-seed3" }),
+  );
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  try {
+    for (let r = 0; r < runs; r++) {
+      const [, ms] = await timed(
+        () => embedConcept(encoder, tokenizer, prepareQuery(`striped beach umbrella ${r}`)),
+        "newQuery",
+      );
+      wall.push(ms);
+      cpu.push(cpuMs.newQuery);
+    }
+  } finally {
+    await encoder.dispose();
+    file.close();
+  }
+  return {
+    name: "new query → 81 prompts → random RN50-sized text tower (512 × 12), mean",
+    paramsInMillions: Math.round(weights.parameters / 1e5) / 10,
+    buildGraphAndSessionMs: round(loadMs),
+    perQueryMs: round(Math.min(...wall)),
+    perQueryCpuMs: round(Math.min(...cpu)),
+  };
+}
+
 try {
-  const results = [await benchCase(await fixtureCase())];
-  if (!args["skip-rn50"]) results.push(await benchCase(randomRn50Case()));
+  const results: object[] = [await benchCase(await fixtureCase())];
+  if (!args["skip-rn50"]) results.push(await benchCase(randomRn50Case()), await newQueryEmbedding());
   const machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,

@@ -40,6 +40,7 @@ import {
   resolveRegionClipOptions,
 } from "./options.js";
 import { preprocessRegionClip } from "./preprocess.js";
+import { QueryEmbeddingStore } from "./query-embedding-store.js";
 import { RecognitionBranch } from "./recognition-branch.js";
 import { unitRows } from "./region-scores.js";
 import { openRegionClipRpn } from "./rpn-session.js";
@@ -82,6 +83,7 @@ export class RegionClipLocalizer implements Localizer {
   readonly #matcher: VocabularyMatcher;
   readonly #unitVocabulary: Float32Array;
   readonly #queries = new QueryCache(QUERY_CACHE_SIZE);
+  readonly #storedQueries: QueryEmbeddingStore;
   #disposed = false;
 
   /** @internal Use {@link createRegionClipLocalizer}. */
@@ -94,6 +96,7 @@ export class RegionClipLocalizer implements Localizer {
     text: RegionClipTextEncoder;
     cosines: OnnxSession;
     tokenizer: ClipTokenizer;
+    storedQueries: QueryEmbeddingStore;
   }) {
     this.info = parts.info;
     this.options = parts.options;
@@ -103,6 +106,7 @@ export class RegionClipLocalizer implements Localizer {
     this.#text = parts.text;
     this.#cosines = parts.cosines;
     this.#tokenizer = parts.tokenizer;
+    this.#storedQueries = parts.storedQueries;
     this.#matcher = new VocabularyMatcher(parts.tokenizer, parts.vocabulary.names);
     const { data, dim } = parts.vocabulary.embeddings;
     this.#unitVocabulary = unitRows(data, dim);
@@ -152,13 +156,20 @@ export class RegionClipLocalizer implements Localizer {
     };
   }
 
-  /** The query's class: a vocabulary index, or its text embedding (81 prompts, cached per prepared text). */
+  /**
+   * The query's class: a vocabulary index, or its text embedding (81 prompts; kept per prepared text in memory
+   * and in the cache folder).
+   */
   async queryClass(query: string): Promise<QueryClass> {
     this.#checkAlive();
     const classes = await queryClasses(this.vocabulary, this.#matcher, query, async (prepared) => {
       const hit = this.#queries.get(prepared);
       if (hit !== undefined) return hit;
-      const row = await embedConcept(this.#text, this.#tokenizer, prepared);
+      let row = await this.#storedQueries.read(prepared, this.vocabulary.embeddings.dim);
+      if (row === undefined) {
+        row = await embedConcept(this.#text, this.#tokenizer, prepared);
+        await this.#storedQueries.write(prepared, row);
+      }
       this.#queries.set(prepared, row);
       return row;
     });
@@ -264,13 +275,14 @@ export async function createRegionClipLocalizer(
       threads: choice.threads,
     });
     opened.push(cosines);
+    const textIdentity = `${sha}:heads=${text.config.heads}`;
     const vocabulary = await loadRegionClipVocabulary({
       weights,
       ...(files.classNames === undefined ? {} : { classNames: files.classNames }),
       tokenizer,
       encoder: async () => text,
       cacheDir,
-      identity: `${sha}:heads=${text.config.heads}`,
+      identity: textIdentity,
       onProgress: (done, total) => {
         if (done % 100 === 0 || done === total) log.info(`class embeddings computed: ${done}/${total}`);
       },
@@ -307,6 +319,7 @@ export async function createRegionClipLocalizer(
       text,
       cosines,
       tokenizer,
+      storedQueries: new QueryEmbeddingStore(cacheDir, textIdentity),
     });
   } catch (error) {
     await Promise.all(opened.map((s) => s.dispose()));

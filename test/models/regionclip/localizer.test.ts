@@ -3,7 +3,8 @@
  * independence, the two output modes' relation, the registry path, and clear errors for misuse.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -89,6 +90,32 @@ test("the registry creates it from a ModelSpec", async () => {
     assert.deepEqual(localizer.prepareSpec, {});
   } finally {
     await localizer.dispose();
+  }
+});
+
+test("a new query is embedded once: a later localizer on the same cache folder reads its stored embedding", async () => {
+  const query = "striped beach umbrella";
+  const first = await reference.queryClass(query);
+  assert.ok("embedding" in first, "the query is outside the fixture vocabulary");
+  const [folder] = readdirSync(join(runtime.cacheDir, "regionclip")).filter((n) => n.startsWith("queries-"));
+  const file = join(
+    runtime.cacheDir,
+    "regionclip",
+    folder,
+    `${createHash("sha256").update(query).digest("hex")}.f32`,
+  );
+  const stored = readFileSync(file);
+  assert.deepEqual(new Float32Array(stored.buffer, stored.byteOffset, stored.length / 4), first.embedding);
+  // Mark the stored values: only a localizer that reads the file (and does not recompute) returns them.
+  const marked = first.embedding.map((v) => v * 2);
+  writeFileSync(file, Buffer.from(marked.buffer));
+  const later = await createRegionClipLocalizer(files, { mode: "reference", textHeads: 2 }, runtime);
+  try {
+    const again = await later.queryClass(query);
+    assert.ok("embedding" in again);
+    assert.deepEqual(again.embedding, marked);
+  } finally {
+    await later.dispose();
   }
 });
 
