@@ -5,10 +5,11 @@
  * it, so an interrupted or failed write never leaves a half file at the target path.
  */
 import { randomBytes } from "node:crypto";
-import { type FileHandle, open, rename, rm } from "node:fs/promises";
+import { type FileHandle, link, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileAccessError } from "./file-access-error.js";
 import { makeFolder } from "./make-folder.js";
+import { pathExists } from "./path-exists.js";
 
 /** Writes one piece of the file after the ones before it. */
 export type WriteChunk = (chunk: Uint8Array | string) => Promise<void>;
@@ -84,7 +85,7 @@ export async function writeChunksAtomic(
     await produce((chunk) => writer.write(chunk));
     await writer.commit();
   } catch (error) {
-    await writer.abort();
+    await writer.abort().catch(() => {}); // the write's own error matters more than a failed cleanup
     throw error;
   }
 }
@@ -95,4 +96,38 @@ export async function writeChunksAtomic(
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   await writeChunksAtomic(path, (write) => write(data));
+}
+
+/**
+ * Writes `data` to `path` unless a file is already there; resolves to whether this call's file stands (false:
+ * another writer's does). The file is complete and synced before it appears, and it appears exclusively
+ * through a hard link; where links are unsupported (some network drives) through a rename, which is atomic but
+ * not exclusive, so a racing writer's copy may win there: callers read the file back and accept either.
+ * @throws GritlocError E_FILE_ACCESS naming `path` when it cannot be written.
+ */
+export async function writeFileOnce(path: string, data: Uint8Array | string): Promise<boolean> {
+  if (await pathExists(path)) return false;
+  await makeFolder(dirname(path), path);
+  const temp = atomicTempPath(path);
+  try {
+    const handle = await open(temp, "w");
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await link(temp, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST" || (await pathExists(path))) return false;
+      await rename(temp, path);
+      return true;
+    }
+  } catch (error) {
+    throw fileAccessError(error, { path, action: "write" });
+  } finally {
+    await rm(temp, { force: true });
+  }
 }

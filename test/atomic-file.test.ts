@@ -3,7 +3,13 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFile
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { after, test } from "node:test";
-import { AtomicFileWriter, atomicTempPath, writeChunksAtomic, writeFileAtomic } from "../src/atomic-file.js";
+import {
+  AtomicFileWriter,
+  atomicTempPath,
+  writeChunksAtomic,
+  writeFileAtomic,
+  writeFileOnce,
+} from "../src/atomic-file.js";
 import { GritlocError, isGritlocError } from "../src/errors.js";
 import { withoutPrivileges } from "./support/without-privileges.js";
 
@@ -90,4 +96,16 @@ test("an unwritable folder is E_FILE_ACCESS naming the target, never the temp fi
   assert.ok(error.message.includes(path), error.message);
   assert.doesNotMatch(error.message, /\.tmp/);
   assert.deepEqual(readdirSync(readOnly), []);
+});
+
+test("writeFileOnce writes only where no file is: of writers racing for one path exactly one wins, whole", async () => {
+  const dir = join(tmp, "once");
+  const path = join(dir, "run.json");
+  const wins = await Promise.all(["a", "b", "c", "d"].map((tag) => writeFileOnce(path, tag.repeat(4096))));
+  assert.equal(wins.filter(Boolean).length, 1);
+  const winner = ["a", "b", "c", "d"][wins.indexOf(true)];
+  assert.equal(readFileSync(path, "utf8"), winner.repeat(4096));
+  assert.equal(await writeFileOnce(path, "late"), false);
+  assert.equal(readFileSync(path, "utf8"), winner.repeat(4096));
+  assert.deepEqual(readdirSync(dir), ["run.json"], "no temp file left");
 });

@@ -2,13 +2,12 @@
  * `<run>/run.json`: what a run folder is bound to (model spec + options hash, samples file + sha256, chunk
  * size). The first worker writes it; every later worker and merge check against it (E_JOURNAL_MISMATCH).
  */
-import { link, open, readFile, rename, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { atomicTempPath } from "../atomic-file.js";
+import { writeFileOnce } from "../atomic-file.js";
 import { GritlocError } from "../errors.js";
-import { pathExists } from "../path-exists.js";
 
 export const RUN_FORMAT = "gritloc-run/1";
 
@@ -116,34 +115,14 @@ export async function readRunManifest(runDir: string): Promise<RunManifest> {
 
 /**
  * Writes `run.json` unless the folder has one; resolves to the manifest in force (the existing one wins, and
- * is checked against `proposed` with {@link checkManifest}). The file appears whole or not at all: it is
- * written under a temporary name and then hard-linked (exclusive) or, where links are unsupported (some
- * network drives), renamed into place.
+ * is checked against `proposed` with {@link checkManifest}). The file appears whole or not at all
+ * ({@link writeFileOnce}).
  */
 export async function openRunManifest(runDir: string, proposed: RunManifest): Promise<RunManifest> {
   const path = manifestPath(runDir);
-  if (!(await pathExists(path))) {
-    const temp = atomicTempPath(path);
-    const handle = await open(temp, "w");
-    try {
-      await handle.writeFile(toWire(proposed));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await link(temp, path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "EEXIST") {
-        // No hard links here: rename is atomic but not exclusive, so a racing worker's copy may win; both
-        // describe the same run or the check below refuses one.
-        if (!(await pathExists(path))) await rename(temp, path);
-      }
-    } finally {
-      await rm(temp, { force: true });
-    }
-  }
+  // Exclusive where hard links work; elsewhere a racing worker's copy may win: both describe the same run, or
+  // the check below refuses one.
+  await writeFileOnce(path, toWire(proposed));
   const existing = await readRunManifest(runDir);
   checkManifest(runDir, existing, proposed);
   return existing;
