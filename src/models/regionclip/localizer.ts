@@ -166,10 +166,11 @@ export class RegionClipLocalizer implements Localizer {
       const hit = this.#queries.get(prepared);
       if (hit !== undefined) return hit;
       let row = await this.#storedQueries.read(prepared, this.vocabulary.embeddings.dim);
-      if (row === undefined) {
-        row = await embedConcept(this.#text, this.#tokenizer, prepared);
-        await this.#storedQueries.write(prepared, row);
-      }
+      if (row === undefined)
+        row = await this.#storedQueries.keep(
+          prepared,
+          await embedConcept(this.#text, this.#tokenizer, prepared),
+        );
       this.#queries.set(prepared, row);
       return row;
     });
@@ -276,6 +277,7 @@ export async function createRegionClipLocalizer(
     });
     opened.push(cosines);
     const textIdentity = `${sha}:heads=${text.config.heads}`;
+    const vocabSha = await fileSha256(files.vocab);
     const vocabulary = await loadRegionClipVocabulary({
       weights,
       ...(files.classNames === undefined ? {} : { classNames: files.classNames }),
@@ -300,7 +302,7 @@ export async function createRegionClipLocalizer(
       rpnWeights: rpnSha,
       classEmbeddings: files.classEmbeddings === undefined ? null : await fileSha256(files.classEmbeddings),
       classNames: vocabulary.names,
-      vocab: await fileSha256(files.vocab),
+      vocab: vocabSha,
       options: resolved,
     });
     return new RegionClipLocalizer({
@@ -319,7 +321,7 @@ export async function createRegionClipLocalizer(
       text,
       cosines,
       tokenizer,
-      storedQueries: new QueryEmbeddingStore(cacheDir, textIdentity),
+      storedQueries: new QueryEmbeddingStore(cacheDir, `${textIdentity}:vocab=${vocabSha}`),
     });
   } catch (error) {
     await Promise.all(opened.map((s) => s.dispose()));

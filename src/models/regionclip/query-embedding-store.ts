@@ -3,13 +3,13 @@
  * tower (about 3 s on a 2-core CPU at RN50 size), and GRIT's ablation set has hundreds of such queries, so each
  * is computed once per weights and read back by every later session or resume of a run. One file per query
  * text (D float32 values, little-endian: 4 KB for RN50) under `<cacheDir>/regionclip/queries-<key>/`, where the
- * key covers the text weights' identity and the recipe, not the provider or precision: the first session to
- * embed a query stores it, so sessions of one run on a GPU and on a CPU contrast the same class rows.
+ * key covers the text weights' and tokenizer's identity and the recipe, not the provider or precision: the
+ * first session to store a query's row wins, so sessions of one run on a GPU and on a CPU use the same row.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "../../atomic-file.js";
+import { writeFileAtomic, writeFileOnce } from "../../atomic-file.js";
 import { createLogger } from "../../logger.js";
 
 const log = createLogger("models");
@@ -22,7 +22,7 @@ export class QueryEmbeddingStore {
 
   /**
    * @param cacheDir - the gritloc cache folder.
-   * @param identity - the text weights' identity (e.g. the weights file's sha256 and the head count).
+   * @param identity - the text side's identity (e.g. the weights' sha256, the head count, the BPE file's sha256).
    */
   constructor(cacheDir: string, identity: string) {
     const key = sha256(JSON.stringify({ recipe: "regionclip-81-templates-mean", identity })).slice(0, 24);
@@ -44,22 +44,29 @@ export class QueryEmbeddingStore {
   }
 
   /**
-   * Stores the embedding of `text`. A cache that cannot be written costs only time: the first failure is
-   * logged as a warning and the run goes on.
+   * Stores the embedding of `text` unless another session stored one first, and resolves to the row to use:
+   * the stored one, so that every session of a run contrasts the same row (a damaged file is replaced). A
+   * cache that cannot be written costs only time: the first failure is logged as a warning.
    */
-  async write(text: string, embedding: Float32Array): Promise<void> {
+  async keep(text: string, embedding: Float32Array): Promise<Float32Array> {
     const bytes = Buffer.alloc(embedding.length * 4);
     for (let i = 0; i < embedding.length; i++) bytes.writeFloatLE(embedding[i], i * 4);
+    const path = this.pathOf(text);
     try {
-      await writeFileAtomic(this.pathOf(text), bytes);
+      if (await writeFileOnce(path, bytes)) return embedding;
+      const stored = await this.read(text, embedding.length);
+      if (stored !== undefined) return stored;
+      await writeFileAtomic(path, bytes);
     } catch (error) {
-      if (this.#writeFailed) return;
-      this.#writeFailed = true;
-      log.warn(
-        `query embeddings are not kept on disk (${(error as Error).message}); each new query is embedded again ` +
-          "in every session",
-      );
+      if (!this.#writeFailed) {
+        this.#writeFailed = true;
+        log.warn(
+          `query embeddings are not kept on disk (${(error as Error).message}); each new query is embedded ` +
+            "again in every session",
+        );
+      }
     }
+    return embedding;
   }
 
   private pathOf(text: string): string {

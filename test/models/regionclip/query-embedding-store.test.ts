@@ -1,6 +1,6 @@
 /**
- * QueryEmbeddingStore: one file per query text under a folder keyed by the text weights, read back exactly,
- * damaged files ignored, and an unwritable cache costing only a warning.
+ * QueryEmbeddingStore: one file per query text under a folder keyed by the text side, read back exactly, the
+ * first stored row winning, damaged files replaced, and an unwritable cache costing only a warning.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
@@ -17,7 +17,7 @@ const embedding = Float32Array.from([0.1, -2.5, 3.25e-7, 1e30]);
 
 test("a stored embedding is read back bit for bit by another store on the same weights, not on other weights", async () => {
   const cache = join(work, "shared");
-  await new QueryEmbeddingStore(cache, "sha-a:heads=8").write("striped umbrella", embedding);
+  await new QueryEmbeddingStore(cache, "sha-a:heads=8").keep("striped umbrella", embedding);
   const again = new QueryEmbeddingStore(cache, "sha-a:heads=8");
   assert.deepEqual(await again.read("striped umbrella", 4), embedding);
   assert.equal(await again.read("striped  umbrella", 4), undefined, "another text");
@@ -26,13 +26,23 @@ test("a stored embedding is read back bit for bit by another store on the same w
   assert.equal(readdirSync(again.dir).length, 1, "one file, no temp left");
 });
 
-test("a damaged file reads as no embedding and is replaced by the next write", async () => {
+test("the first stored row wins: a second session's keep returns it, so both use the same row", async () => {
+  const cache = join(work, "race");
+  const first = new QueryEmbeddingStore(cache, "sha:heads=8");
+  const second = new QueryEmbeddingStore(cache, "sha:heads=8");
+  assert.equal(await first.keep("teapot", embedding), embedding);
+  const other = Float32Array.from([9, 9, 9, 9]);
+  assert.deepEqual(await second.keep("teapot", other), embedding);
+  assert.deepEqual(await second.read("teapot", 4), embedding);
+});
+
+test("a damaged file reads as no embedding and is replaced by the next keep", async () => {
   const store = new QueryEmbeddingStore(join(work, "damaged"), "sha:heads=8");
-  await store.write("kettle", embedding);
+  await store.keep("kettle", embedding);
   const [name] = readdirSync(store.dir);
   truncateSync(join(store.dir, name), 6);
   assert.equal(await store.read("kettle", 4), undefined);
-  await store.write("kettle", embedding);
+  assert.deepEqual(await store.keep("kettle", embedding), embedding);
   assert.deepEqual(await store.read("kettle", 4), embedding);
 });
 
@@ -44,8 +54,8 @@ test("a cache folder that cannot be written warns once and the run goes on", asy
   const logs: LogRecord[] = [];
   const previous = setLogHandler((r) => logs.push(r));
   try {
-    await store.write("mug", embedding);
-    await store.write("cup", embedding);
+    assert.equal(await store.keep("mug", embedding), embedding);
+    await store.keep("cup", embedding);
   } finally {
     setLogHandler(previous);
   }
