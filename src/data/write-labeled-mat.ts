@@ -6,7 +6,7 @@
  */
 import { readFile, rm } from "node:fs/promises";
 import h5wasm from "h5wasm/node";
-import { writeFileAtomic } from "../atomic-file.js";
+import { atomicTempPath, writeFileAtomic } from "../atomic-file.js";
 import { invalidOption } from "../errors.js";
 
 /** The content of a labeled .mat; every map is row-major (index y·width + x). */
@@ -60,7 +60,7 @@ function columnMajor<T extends Uint8Array | Uint16Array>(
  * await writeLabeledMat("mini.mat", { width: 64, height: 48, labels: [l], instances: [i], names: ["cup"] });
  */
 export async function writeLabeledMat(path: string, content: LabeledMatContent): Promise<void> {
-  const { width, height, labels, instances, names } = content;
+  const { width, height, labels, instances } = content;
   const plane = width * height;
   if (
     labels.length !== instances.length ||
@@ -76,7 +76,18 @@ export async function writeLabeledMat(path: string, content: LabeledMatContent):
     throw invalidOption("content.images", `RGB images of ${width}×${height}×3 values`, content.images.length);
   }
   await h5wasm.ready;
-  const h5 = `${path}.h5.tmp`;
+  // h5wasm writes HDF5 to a file of its own; the .mat is its bytes behind MATLAB's 512-byte header.
+  const h5 = atomicTempPath(`${path}.h5`);
+  try {
+    writeHdf5(h5, content);
+    await writeFileAtomic(path, Buffer.concat([matHeader(), await readFile(h5)]));
+  } finally {
+    await rm(h5, { force: true });
+  }
+}
+
+function writeHdf5(h5: string, content: LabeledMatContent): void {
+  const { width, height, labels, instances, names } = content;
   const file = new h5wasm.File(h5, "w");
   try {
     const n = labels.length;
@@ -119,10 +130,5 @@ export async function writeLabeledMat(path: string, content: LabeledMatContent):
       .create_attribute("MATLAB_class", "cell");
   } finally {
     file.close();
-  }
-  try {
-    await writeFileAtomic(path, Buffer.concat([matHeader(), await readFile(h5)]));
-  } finally {
-    await rm(h5, { force: true });
   }
 }

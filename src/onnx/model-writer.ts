@@ -169,8 +169,8 @@ export async function writeModelFiles(
     await data?.commit();
     await graph.commit();
   } catch (error) {
-    await data?.abort();
-    await graph?.abort();
+    // The write's own error matters more than a failed cleanup, and one failed cleanup must not skip the other.
+    await Promise.allSettled([data?.abort(), graph?.abort()]);
     throw error;
   }
 }
