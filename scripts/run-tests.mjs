@@ -4,8 +4,8 @@
 // (e.g. `npm test -- --test-name-pattern=slic`); paths among them (files, or folders to search) replace the
 // default list.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -23,7 +23,16 @@ function collect(dir) {
 const args = process.argv.slice(2);
 const paths = args.filter((a) => !a.startsWith("-"));
 const flags = args.filter((a) => a.startsWith("-"));
-const expand = (path) => (statSync(path).isDirectory() ? collect(path) : [path]);
+function expand(arg) {
+  const path = resolve(arg);
+  if (!existsSync(path)) {
+    console.error(
+      `run-tests: no test file or folder ${arg} (a flag takes its value after =, e.g. --test-name-pattern=slic)`,
+    );
+    process.exit(2);
+  }
+  return statSync(path).isDirectory() ? collect(path) : [relative(root, path)];
+}
 const files = (
   paths.length > 0 ? paths.flatMap(expand) : ["src", "test"].flatMap((d) => collect(join(root, d)))
 ).sort();

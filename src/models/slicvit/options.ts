@@ -48,18 +48,18 @@ export const SLICVIT_DEFAULTS: ResolvedSlicVitOptions = Object.freeze({
  */
 export function resolveSlicVitOptions(options: SlicVitOptions = {}): ResolvedSlicVitOptions {
   const o = mergeOptions(options, SLICVIT_DEFAULTS);
-  const nSegments = o.nSegments;
+  const nSegments: unknown = o.nSegments;
   if (
     !Array.isArray(nSegments) ||
     nSegments.length === 0 ||
-    !nSegments.every((n) => Number.isInteger(n) && n >= 1)
+    !nSegments.every((n: unknown) => Number.isInteger(n) && (n as number) >= 1)
   ) {
     throw invalidOption("nSegments", "a non-empty list of positive integers", nSegments);
   }
   return Object.freeze({
     alpha: checkNumber("alpha", o.alpha, (v) => v >= 0, "a finite number ≥ 0"),
     temperature: checkNumber("temperature", o.temperature, (v) => v > 0, "a positive number"),
-    nSegments: Object.freeze([...nSegments]),
+    nSegments: Object.freeze([...(nSegments as number[])]),
     compactness: checkNumber("compactness", o.compactness, (v) => v > 0, "a positive number"),
     sigma: checkNumber("sigma", o.sigma, (v) => v >= 0, "a number ≥ 0"),
     upsample: checkPositiveInteger("upsample", o.upsample),
