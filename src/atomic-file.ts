@@ -64,6 +64,30 @@ export class AtomicFileWriter {
     }
   }
 
+  /**
+   * Syncs and closes the temp file and puts it at the target unless a file is already there; resolves to
+   * whether it did. Exclusive through a hard link; where links are unsupported (some network drives) through a
+   * rename, which is atomic but not exclusive. The temp file is gone afterwards either way.
+   */
+  async commitOnce(): Promise<boolean> {
+    try {
+      await this.handle.sync();
+      await this.handle.close();
+      try {
+        await link(this.temp, this.path);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST" || (await pathExists(this.path))) return false;
+        await rename(this.temp, this.path);
+        return true;
+      }
+    } catch (error) {
+      throw fileAccessError(error, { path: this.path, action: "write" });
+    } finally {
+      await rm(this.temp, { force: true });
+    }
+  }
+
   /** Closes and deletes the temp file; harmless after `commit` (the temp name is gone by then). */
   async abort(): Promise<void> {
     await this.handle.close().catch(() => {});
@@ -107,27 +131,12 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
  */
 export async function writeFileOnce(path: string, data: Uint8Array | string): Promise<boolean> {
   if (await pathExists(path)) return false;
-  await makeFolder(dirname(path), path);
-  const temp = atomicTempPath(path);
+  const writer = await AtomicFileWriter.open(path);
   try {
-    const handle = await open(temp, "w");
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await link(temp, path);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EEXIST" || (await pathExists(path))) return false;
-      await rename(temp, path);
-      return true;
-    }
+    await writer.write(data);
+    return await writer.commitOnce();
   } catch (error) {
-    throw fileAccessError(error, { path, action: "write" });
-  } finally {
-    await rm(temp, { force: true });
+    await writer.abort().catch(() => {}); // the write's own error matters more than a failed cleanup
+    throw error;
   }
 }
