@@ -125,8 +125,13 @@ export function conflictingFlags(first: string, second: string): GritlocError {
  */
 export function parseChoiceFlag<C extends string>(value: string, flag: string, choices: readonly C[]): C {
   if ((choices as readonly string[]).includes(value)) return value as C;
-  const { message } = invalidOption(`--${flag}`, quotedChoices(choices), value);
-  throw new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(value, choices, (c) => `"${c}"`)}`);
+  throw notAChoice(flag, quotedChoices(choices), value, choices);
+}
+
+/** "Expected … for --flag but received …", with a did-you-mean when `value` is a near miss of a choice. */
+function notAChoice(flag: string, expected: string, value: string, choices: readonly string[]): GritlocError {
+  const { message } = invalidOption(`--${flag}`, expected, value);
+  return new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(value, choices, (c) => `"${c}"`)}`);
 }
 
 /**
@@ -178,10 +183,8 @@ export function parseChoiceListFlag<C extends string>(
     .map((s) => s.trim())
     .filter((s) => s !== "");
   for (const s of list) {
-    if (!(choices as readonly string[]).includes(s)) {
-      const { message } = invalidOption(`--${flag}`, `a comma list of ${choices.join(", ")}`, s);
-      throw new GritlocError("E_INVALID_OPTION", `${message}.${didYouMean(s, choices, (c) => `"${c}"`)}`);
-    }
+    if (!(choices as readonly string[]).includes(s))
+      throw notAChoice(flag, `a comma list of ${choices.join(", ")}`, s, choices);
   }
   return list as C[];
 }
